@@ -86,7 +86,7 @@ export function parseServicesFile(
   const at = new Located(file, lines);
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    const line = first.linePos?.[0].line;
+    const line = lines.linePos(first.pos[0]).line;
     throw new ConfigurationError(
       `${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`,
       'services-file',
