@@ -1,0 +1,3 @@
+export * from './media-types';
+export * from './tar-index';
+export * from './archive';
