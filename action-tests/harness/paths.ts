@@ -13,6 +13,18 @@ export const ACTIONS = [
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
+let processRoot: string | undefined;
+
+/** A directory removed when this process exits: a safety net for runner directories tests do not keep. */
+export function processTempDir(prefix: string): string {
+  if (!processRoot) {
+    processRoot = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR || '/tmp'), 'alt-las-'));
+    const root = processRoot;
+    process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  }
+  return fs.mkdtempSync(path.join(processRoot, `${prefix}-`));
+}
+
 /** A fresh temporary directory; callers remove it (see `withTempDir`). */
 export function makeTempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR || '/tmp'), `${prefix}-`));

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runnerNode } from './node-binaries';
-import { makeTempDir, repoRoot, type ActionName } from './paths';
+import { processTempDir, repoRoot, type ActionName } from './paths';
 import { parseAnnotations, parseFileCommands, type ParsedAnnotation } from './workflow-commands';
 
 export interface RunActionOptions {
@@ -15,7 +15,10 @@ export interface RunActionOptions {
   workspace?: string;
   /** Node binary; defaults to Node 24 like `runs.using: node24`. */
   node?: string;
-  /** Directory for RUNNER_TEMP, RUNNER_TOOL_CACHE and the file commands; a new one by default. */
+  /**
+   * Directory for RUNNER_TEMP, RUNNER_TOOL_CACHE and the file commands; by default a new one removed when
+   * the test process exits. Steps of one job share it, as they share a runner.
+   */
   runnerDir?: string;
   /** Run the action's `post` entry point with the state saved by `after`. */
   post?: ActionRun;
@@ -64,7 +67,7 @@ function unquote(value: string): string {
 
 /** Runs `dist/<action>/index.js` the way the runner does and reads back everything it reported. */
 export async function runAction(action: ActionName, options: RunActionOptions = {}): Promise<ActionRun> {
-  const runnerDir = options.runnerDir ?? options.post?.runnerDir ?? makeTempDir(`runner-${action}`);
+  const runnerDir = options.runnerDir ?? options.post?.runnerDir ?? processTempDir(`runner-${action}`);
   const files = {
     output: path.join(runnerDir, 'output'),
     env: path.join(runnerDir, 'env'),

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ConfigurationError } from '@alt-las/action-kit';
 import { RELEASE_MANIFEST_SCHEMA_VERSION, releaseManifestSchema } from './release-manifest-schema';
 
@@ -75,8 +75,13 @@ export interface ReleaseManifest {
   services: ServiceRelease[];
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateSchema = ajv.compile(releaseManifestSchema);
+// Compiled on first use: schema compilation would otherwise cost every action start-up, even a failing one.
+let compiled: ValidateFunction | undefined;
+const validateSchema = (value: unknown): ValidateFunction => {
+  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(releaseManifestSchema);
+  compiled(value);
+  return compiled;
+};
 
 function describe(error: ErrorObject, manifest: unknown): string {
   const match = /^\/services\/(\d+)(.*)$/.exec(error.instancePath);
@@ -98,8 +103,9 @@ export function validateReleaseManifest(value: unknown, source: string): Release
       'release-manifest',
     );
   }
-  if (!validateSchema(value)) {
-    const problems = (validateSchema.errors ?? []).slice(0, 5).map((error) => describe(error, value));
+  const validator = validateSchema(value);
+  if (validator.errors) {
+    const problems = validator.errors.slice(0, 5).map((error) => describe(error, value));
     throw new ConfigurationError(
       `${source}: invalid release manifest: ${problems.join('; ')}`,
       'release-manifest',
