@@ -5,6 +5,7 @@ import {
   mergeReleaseManifests,
   parseReleaseManifest,
   readReleaseManifest,
+  readReleaseManifestInput,
   updateService,
   writeReleaseManifest,
   type ReleaseManifest,
@@ -135,5 +136,30 @@ describe('mergeReleaseManifests', () => {
 
   test('needs at least one fragment', () => {
     expect(() => mergeReleaseManifests([])).toThrow('no release manifest fragments to merge');
+  });
+});
+
+describe('readReleaseManifestInput', () => {
+  test('reads one file, or merges the fragments below a directory as artifacts lay them out', async () => {
+    await withTempDir('fragments', async (dir) => {
+      const api = manifest({ name: 'api', image: 'x', build: { archive: 'a', digest } });
+      const web = manifest({ name: 'web', image: 'y' });
+      writeReleaseManifest(path.join(dir, 'release-manifest-api', 'release-manifest.json'), api);
+      writeReleaseManifest(path.join(dir, 'release-manifest-web', 'release-manifest.json'), web);
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a fragment');
+      expect(
+        readReleaseManifestInput(path.join(dir, 'release-manifest-api', 'release-manifest.json')),
+      ).toEqual(api);
+      expect(readReleaseManifestInput(dir).services.map((s) => s.name)).toEqual(['api', 'web']);
+    });
+  });
+
+  test('an empty directory or a missing path is a clear error', async () => {
+    await withTempDir('fragments', async (dir) => {
+      expect(() => readReleaseManifestInput(dir)).toThrow(
+        `${dir} holds no release manifest fragments (*.json)`,
+      );
+      expect(() => readReleaseManifestInput(path.join(dir, 'nope'))).toThrow('does not exist');
+    });
   });
 });

@@ -5,3 +5,4 @@ export * from './release-manifest-schema';
 export * from './release-manifest';
 export * from './merge';
 export * from './release-context';
+export * from './fragments';
