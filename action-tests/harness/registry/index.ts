@@ -1,0 +1,4 @@
+export * from './tls';
+export * from './token-service';
+export * from './registry';
+export * from './fault-proxy';
