@@ -1,0 +1,160 @@
+import { formatDuration, type Logger, type SecretRedactor } from '@alt-las/action-kit';
+import { stringify } from 'yaml';
+import { diagnoseFailures, type Diagnosis } from './diagnose';
+import { isWorkload, kubectlName, objectKey, type KubeObject } from './kube-object';
+import type { Kubectl } from './kubectl';
+import { redactSecretDiff } from './plan';
+import { pruneObjects } from './prune';
+import { applyableCopy, recordWorkloads, restoreWorkloads, revisionOf } from './rollback';
+import { waitForWorkloads, type WorkloadFailure } from './rollout-waiter';
+import type { Watcher } from './watch';
+
+export type DeployResult = 'deployed' | 'unchanged' | 'rolled-back' | 'failed';
+
+export interface DeployOptions {
+  namespace: string;
+  serverSide: boolean;
+  fieldManager: string;
+  forceConflicts: boolean;
+  prune: boolean;
+  wait: boolean;
+  timeoutMs: number;
+  rollbackOnFailure: boolean;
+}
+
+export interface DeployDeps {
+  kubectl: Kubectl;
+  watcher: Watcher;
+  logger: Logger;
+  redactor: SecretRedactor;
+}
+
+export interface DeployOutcome {
+  result: DeployResult;
+  /** kind/name -> revision before and after this run. */
+  revisions: Record<string, { before: string | null; after: string | null }>;
+  changed: string[];
+  pruned: string[];
+  failures: WorkloadFailure[];
+  diagnoses: Diagnosis[];
+  /** Workloads returned to their recorded revision, and those that had none (first install). */
+  rolledBack: string[];
+  notRestorable: string[];
+  /** Time from the start of waiting until the last workload was seen available (or failed). */
+  waitMs?: number;
+  message: string;
+}
+
+export const toManifest = (objects: KubeObject[]): string => objects.map((object) => stringify(object)).join('---\n');
+
+const display = (key: string) => key.replace(/\/[^/]*\//, '/');
+
+/** `kubectl diff` of the plan against the cluster, Secret values redacted; '' when nothing differs. */
+export async function serverDiff(
+  objects: KubeObject[],
+  options: Pick<DeployOptions, 'serverSide' | 'fieldManager' | 'forceConflicts'>,
+  deps: Pick<DeployDeps, 'kubectl' | 'redactor'>,
+): Promise<string> {
+  const diff = await deps.kubectl.diff(toManifest(objects), options);
+  return deps.redactor.redact(redactSecretDiff(diff));
+}
+
+function liveIndex(objects: KubeObject[]): Map<string, KubeObject> {
+  return new Map(objects.map((object) => [objectKey(object), object]));
+}
+
+/**
+ * Applies a validated, ordered, pinned plan and sees it through: records every workload's revision,
+ * server-side applies, works out what really changed, waits for those workloads by watching, and on
+ * failure diagnoses and restores every changed workload to its recorded revision.
+ */
+export async function deployPlan(plan: KubeObject[], options: DeployOptions, deps: DeployDeps): Promise<DeployOutcome> {
+  const { kubectl, logger } = deps;
+  const manifest = toManifest(plan);
+  const before = liveIndex(await kubectl.getLive<KubeObject>(manifest));
+  const records = recordWorkloads(plan, [...before.values()]);
+  for (const record of records.values())
+    logger.info(`${display(record.key)}: ${record.revision === null ? 'not installed yet' : `at revision ${record.revision}`}`);
+
+  const applied = await kubectl.apply(manifest, options);
+  for (const line of applied) logger.info(deps.redactor.redact(line));
+  const after = liveIndex(await kubectl.getLive<KubeObject>(manifest));
+  const changed = plan.filter((object) => {
+    const key = objectKey(object);
+    const previous = before.get(key);
+    const current = after.get(key);
+    if (!previous || !current) return true;
+    // A workload whose spec is unchanged (only its stamp annotations moved) starts no rollout.
+    return isWorkload(object)
+      ? previous.metadata.generation !== current.metadata.generation
+      : previous.metadata.resourceVersion !== current.metadata.resourceVersion;
+  });
+  const pruned = options.prune ? await pruneObjects(plan, options.namespace, { kubectl }) : [];
+  if (pruned.length > 0) logger.info(`Pruned ${pruned.join(', ')}`);
+
+  const changedWorkloads = changed.filter(isWorkload).map((object) => after.get(objectKey(object)) ?? object);
+  const outcome: DeployOutcome = {
+    result: changed.length === 0 && pruned.length === 0 ? 'unchanged' : 'deployed',
+    revisions: {},
+    changed: changed.map(kubectlName),
+    pruned,
+    failures: [],
+    diagnoses: [],
+    rolledBack: [],
+    notRestorable: [],
+    message: '',
+  };
+  const finish = async () => {
+    const final = liveIndex(await kubectl.getLive<KubeObject>(toManifest(plan.filter(isWorkload))));
+    for (const record of records.values())
+      outcome.revisions[display(record.key)] = { before: record.revision, after: revisionOf(final.get(record.key)) };
+    return outcome;
+  };
+  if (outcome.result === 'unchanged') {
+    outcome.message = 'nothing changed; no rollout was needed';
+    return finish();
+  }
+  if (!options.wait || changedWorkloads.length === 0) {
+    outcome.message = changedWorkloads.length === 0 ? 'applied; no workload changed' : 'applied without waiting (wait: false)';
+    return finish();
+  }
+
+  const started = Date.now();
+  const waited = await logger.group(`Waiting for ${changedWorkloads.length} workload(s)`, () =>
+    waitForWorkloads(changedWorkloads, { watcher: deps.watcher, timeoutMs: options.timeoutMs, logger }),
+  );
+  outcome.waitMs = waited.settledAt - started;
+  if (waited.ok) {
+    outcome.message = `${changedWorkloads.length} workload(s) available after ${formatDuration(outcome.waitMs)}`;
+    return finish();
+  }
+
+  outcome.result = 'failed';
+  outcome.failures = waited.failures;
+  outcome.diagnoses = await diagnoseFailures(waited.failures, changedWorkloads, deps);
+  const reasons = waited.failures.map((failure) => `${display(failure.workload)}: ${failure.reason}`).join('; ');
+  if (!options.rollbackOnFailure) {
+    outcome.message = `rollout failed (${reasons}); not rolled back (rollback-on-failure: false)`;
+    return finish();
+  }
+  const restorable = changedWorkloads.map(objectKey).filter((key) => records.get(key)?.live);
+  outcome.notRestorable = changedWorkloads.map(objectKey).filter((key) => !records.get(key)?.live).map(display);
+  const restore = restorable.map((key) => applyableCopy(records.get(key)!.live!));
+  await logger.group(`Rolling back ${restore.length} workload(s)`, async () => {
+    await restoreWorkloads(restore, { kubectl, fieldManager: options.fieldManager });
+    const healed = await waitForWorkloads(restore, { watcher: deps.watcher, timeoutMs: options.timeoutMs, logger });
+    outcome.rolledBack = restorable.map(display);
+    const targets = restorable.map((key) => `${display(key)} revision ${records.get(key)!.revision ?? '?'}`).join(', ');
+    if (healed.ok && restore.length > 0 && outcome.notRestorable.length === 0) {
+      outcome.result = 'rolled-back';
+      outcome.message = `rollout failed (${reasons}); rolled back to ${targets}`;
+    } else {
+      const left = [
+        ...healed.failures.map((failure) => `${display(failure.workload)}: ${failure.reason}`),
+        ...outcome.notRestorable.map((key) => `${key} had no earlier revision (first install) and was left as applied`),
+      ];
+      outcome.message = `rollout failed (${reasons}); ${restore.length > 0 ? `rolled back to ${targets}, but ` : ''}${left.join('; ')}`;
+    }
+  });
+  return finish();
+}
