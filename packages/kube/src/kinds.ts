@@ -80,7 +80,8 @@ const ORDER: string[][] = [
   ['Ingress'],
 ];
 
+/** Group first, then the position within the group (StatefulSets, usually databases, before Deployments). */
 export function orderRank(kind: string): number {
   const index = ORDER.findIndex((kinds) => kinds.includes(kind));
-  return index < 0 ? ORDER.length : index;
+  return index < 0 ? ORDER.length * 100 : index * 100 + ORDER[index]!.indexOf(kind);
 }

@@ -60,11 +60,21 @@ function withDigest(image: string, digest: string): string {
   return `${at >= 0 ? image.slice(0, at) : image}@${digest}`;
 }
 
+export interface PinResult {
+  pins: PinnedImage[];
+  /** Images outside the release's own registry namespaces still on a tag (reported, not refused). */
+  unpinnedThirdParty: string[];
+}
+
+const namespaceOf = (repository: string) => repository.slice(0, repository.lastIndexOf('/') + 1);
+
 /**
  * Pins every container image to a digest by exact repository match. It refuses, before anything is
- * applied, a released image the manifests never run and any image left on a mutable tag.
+ * applied, a released image the manifests never run, and any image in the release's own registry
+ * namespace (where the released images live) left on a mutable tag. Third-party images on a tag
+ * are listed so the summary shows them; giving their digests in `images` pins them too.
  */
-export function pinImages(objects: SourcedObject[], released: ReleasedImage[]): PinnedImage[] {
+export function pinImages(objects: SourcedObject[], released: ReleasedImage[]): PinResult {
   const byRepository = new Map<string, ReleasedImage>();
   for (const image of released) {
     const existing = byRepository.get(image.repository);
@@ -77,7 +87,9 @@ export function pinImages(objects: SourcedObject[], released: ReleasedImage[]): 
     byRepository.set(image.repository, image);
   }
   const used = new Set<string>();
+  const ownNamespaces = new Set(released.map((image) => namespaceOf(image.repository)));
   const unpinned: string[] = [];
+  const unpinnedThirdParty: string[] = [];
   const pins: PinnedImage[] = [];
   for (const { object, file, line } of objects) {
     for (const container of containersOf(object)) {
@@ -92,6 +104,10 @@ export function pinImages(objects: SourcedObject[], released: ReleasedImage[]): 
         pins.push({ object: objectKey(object), container: container.name, source: match.source, before: container.image, after });
         container.image = after;
       } else if (!parseImageReference(container.image).digest) {
+        if (!ownNamespaces.has(namespaceOf(normalizeRepository(container.image)))) {
+          unpinnedThirdParty.push(`${object.kind}/${object.metadata.name} ${container.name}: ${container.image}`);
+          continue;
+        }
         unpinned.push(
           `${file}:${line}: ${object.kind} "${object.metadata.name}" container "${container.name}" runs the mutable tag ${container.image}`,
         );
@@ -108,5 +124,5 @@ export function pinImages(objects: SourcedObject[], released: ReleasedImage[]): 
   if (problems.length > 0) {
     throw new ConfigurationError(`cannot pin every image by digest:\n${problems.join('\n')}`, 'manifests');
   }
-  return pins;
+  return { pins, unpinnedThirdParty };
 }

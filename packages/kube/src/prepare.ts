@@ -24,6 +24,7 @@ export interface PlanOptions {
 export interface Plan {
   objects: KubeObject[];
   pins: PinnedImage[];
+  unpinnedThirdParty: string[];
 }
 
 /**
@@ -38,9 +39,9 @@ export async function preparePlan(options: PlanOptions): Promise<Plan> {
     (object) => ({ object, file: 'input "secrets"', line: 1 }),
   );
   const validated = orderObjects(validateObjects([...loaded, ...secrets], options.namespace));
-  const pins = pinImages(validated, options.images);
+  const { pins, unpinnedThirdParty } = pinImages(validated, options.images);
   const objects = validated.map(({ object }) => object);
   annotateWorkloads(objects, options.stamp);
   labelManaged(objects);
-  return { objects, pins };
+  return { objects, pins, unpinnedThirdParty };
 }

@@ -1,0 +1,53 @@
+import { retry, type Logger } from '@alt-las/action-kit';
+import type { K8sDeployInputs } from './inputs';
+import type { Report } from './summary';
+
+const STATE: Record<string, string> = { deployed: 'success', unchanged: 'success', 'rolled-back': 'failure', failed: 'failure' };
+
+/**
+ * Records the run as a GitHub Deployment of the environment with a final status (REST API). It is
+ * skipped without a token or repository; a failure here is reported as a warning by the caller and
+ * never changes the deployment's result.
+ */
+export async function recordDeployment(inputs: K8sDeployInputs, report: Report, logger: Logger): Promise<void> {
+  const repository = process.env.GITHUB_REPOSITORY;
+  const sha = process.env.GITHUB_SHA;
+  // An expression the runner did not expand (a local run) is no token.
+  if (!inputs.githubToken || inputs.githubToken.startsWith('${{') || !repository || !sha) return;
+  const api = (process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, '');
+  const call = (url: string, body: unknown) =>
+    retry(
+      async () => {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${inputs.githubToken}`,
+            accept: 'application/vnd.github+json',
+            'content-type': 'application/json',
+            'x-github-api-version': '2022-11-28',
+          },
+          body: JSON.stringify(body),
+        });
+        if (!response.ok) throw new Error(`POST ${url}: HTTP ${response.status}`);
+        return (await response.json()) as { id: number };
+      },
+      { attempts: 3, baseDelayMs: 500, deadlineMs: 15_000, description: 'GitHub deployments API' },
+    );
+  const deployment = await call(`${api}/repos/${repository}/deployments`, {
+    ref: sha,
+    environment: inputs.environment,
+    auto_merge: false,
+    required_contexts: [],
+    description: `ALT_LAS ${report.mode} to ${inputs.namespace}`,
+    production_environment: inputs.environment === 'production',
+  });
+  const runUrl = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID ?? ''}`;
+  await call(`${api}/repos/${repository}/deployments/${deployment.id}/statuses`, {
+    state: STATE[report.result],
+    environment: inputs.environment,
+    ...(inputs.environmentUrl ? { environment_url: inputs.environmentUrl } : {}),
+    log_url: runUrl,
+    description: report.message.slice(0, 140),
+  });
+  logger.info(`GitHub deployment ${deployment.id} of environment ${inputs.environment}: ${STATE[report.result]}`);
+}
