@@ -11,6 +11,8 @@ export interface BuildServicesInputs {
   runTests: boolean;
   parallel: number;
   buildArgs: Record<string, string>;
+  /** Named build contexts: name -> absolute directory. */
+  buildContexts: Record<string, string>;
   labels: Record<string, string>;
   outputDir: string;
   dryRun: boolean;
@@ -20,6 +22,12 @@ export function readInputs(source: InputSource = environmentInputs()): BuildServ
   const reader = new InputReader(source);
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const outputDir = reader.string('output-dir');
+  const buildContexts = Object.fromEntries(
+    Object.entries(reader.keyValues('build-contexts')).map(([name, dir]) => [
+      name,
+      path.resolve(workspace, dir.trim()),
+    ]),
+  );
   return {
     servicesFile: path.resolve(workspace, reader.string('services-file', { default: 'services.yaml' })),
     services: reader.list('services'),
@@ -30,6 +38,7 @@ export function readInputs(source: InputSource = environmentInputs()): BuildServ
     runTests: reader.boolean('run-tests', { default: true }),
     parallel: reader.integer('parallel', { default: 2, min: 1, max: 32 }),
     buildArgs: reader.keyValues('build-args'),
+    buildContexts,
     labels: reader.keyValues('labels'),
     outputDir: outputDir ? path.resolve(workspace, outputDir) : runnerTempDir('alt-las-build'),
     dryRun: reader.boolean('dry-run', { default: false }),

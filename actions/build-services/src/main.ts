@@ -1,56 +1,194 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import { failureMessage, SummaryBuilder } from '@alt-las/action-kit';
+import {
+  actionsExecRunner,
+  AnnotationBudget,
+  failureMessage,
+  formatDuration,
+  systemClock,
+  SummaryBuilder,
+} from '@alt-las/action-kit';
+import {
+  buildService,
+  planServices,
+  runWithLimit,
+  selectBuilder,
+  type ServiceBuild,
+  type ServicePlan,
+} from '@alt-las/build';
 import {
   createReleaseManifest,
   githubContextFromEnv,
   loadServicesFile,
   nameRelease,
   selectServices,
+  updateService,
   writeReleaseManifest,
   type ReleaseManifest,
 } from '@alt-las/release-model';
-import { readInputs } from './inputs';
+import { readInputs, type BuildServicesInputs } from './inputs';
+
+/** A test command that runs longer than this is stopped and fails its service. */
+const TEST_TIMEOUT_MS = 30 * 60_000;
+
+const workspace = () => process.env.GITHUB_WORKSPACE ?? process.cwd();
 
 export async function run(): Promise<void> {
+  let cleanup: (() => Promise<void>) | undefined;
   try {
     const inputs = readInputs();
-    const manifest = await core.group('Resolve services and version', async () => {
-      const servicesFile = loadServicesFile(inputs.servicesFile);
-      const services = selectServices(servicesFile.services, inputs.services);
-      const release = nameRelease(githubContextFromEnv(), {
-        version: inputs.version,
-        registry: inputs.registry,
-        namespace: inputs.namespace,
-      });
-      core.info(`Release ${release.version.version}: ${services.map((service) => service.name).join(', ')}`);
-      return createReleaseManifest(
-        { ...release.info, dryRun: inputs.dryRun || undefined, createdAt: new Date().toISOString() },
-        services.map((service) => ({
-          name: service.name,
-          context: path.relative(
-            process.env.GITHUB_WORKSPACE ?? process.cwd(),
-            path.resolve(servicesFile.root, service.context),
-          ),
-          image: release.repositoryFor(service.image),
-          workload: service.workload,
-          port: service.port,
-          healthPath: service.healthPath,
-        })),
+    const { manifest, plans } = await core.group('Resolve services and version', async () =>
+      planRelease(inputs),
+    );
+    const manifestPath = path.join(inputs.outputDir, 'release-manifest.json');
+    if (inputs.dryRun) {
+      writeReleaseManifest(manifestPath, manifest);
+      setOutputs(manifest, manifestPath);
+      writePlanSummary(manifest);
+      return;
+    }
+
+    const workDir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || inputs.outputDir, 'alt-las-build-work-'));
+    const builder = await core.group('Select the image builder', async () => {
+      const chosen = await selectBuilder(inputs.builder, { exec: actionsExecRunner, workDir });
+      const version = await chosen.describe((command, args) =>
+        actionsExecRunner(command, args, { silent: true }),
       );
+      core.info(`Building with ${version}`);
+      return { chosen, version };
     });
-    if (!inputs.dryRun) {
+    cleanup = async () => {
+      await builder.chosen.cleanup((command, args) => actionsExecRunner(command, args, { silent: true }));
+      fs.rmSync(workDir, { recursive: true, force: true });
+    };
+
+    core.info(`Building ${plans.length} service(s), ${inputs.parallel} at a time`);
+    const outcomes = await runWithLimit(plans, inputs.parallel, async (plan) => {
+      core.info(`${plan.name}: started`);
+      const result = await buildService(plan, {
+        builder: builder.chosen,
+        builderVersion: builder.version,
+        exec: actionsExecRunner,
+        clock: systemClock,
+        runTests: inputs.runTests,
+        testTimeoutMs: TEST_TIMEOUT_MS,
+      });
+      printServiceLog(result);
+      return result;
+    });
+    const results = outcomes.map((outcome, i): ServiceBuild => {
+      if (outcome.ok) return outcome.value;
+      const message = failureMessage(outcome.error);
+      return {
+        name: plans[i]!.name,
+        test: { result: 'skipped', durationMs: 0, detail: 'not reached' },
+        failure: { phase: 'build', message },
+        log: [message],
+        durationMs: 0,
+      };
+    });
+
+    const built = recordResults(manifest, results);
+    writeReleaseManifest(manifestPath, built);
+    setOutputs(built, manifestPath);
+    const failed = results.filter((result) => result.failure);
+    const annotations = new AnnotationBudget();
+    for (const result of failed) annotateFailure(result, plans.find((plan) => plan.name === result.name)!, annotations);
+    writeBuildSummary(built, results, annotations);
+    if (failed.length > 0) {
       throw new Error(
-        'building images is not available in this version of build-services; use dry-run: true to plan',
+        `${failed.length} of ${results.length} service(s) failed: ${failed
+          .map((result) => `${result.name} (${result.failure!.phase})`)
+          .join(', ')}`,
       );
     }
-    const manifestPath = path.join(inputs.outputDir, 'release-manifest.json');
-    writeReleaseManifest(manifestPath, manifest);
-    setOutputs(manifest, manifestPath);
-    writeSummary(manifest, inputs.dryRun);
   } catch (error) {
     core.setFailed(failureMessage(error));
+  } finally {
+    await cleanup?.().catch((error: unknown) => core.warning(`cleanup failed: ${failureMessage(error)}`));
   }
+}
+
+function planRelease(inputs: BuildServicesInputs): { manifest: ReleaseManifest; plans: ServicePlan[] } {
+  const servicesFile = loadServicesFile(inputs.servicesFile);
+  const services = selectServices(servicesFile.services, inputs.services);
+  const context = githubContextFromEnv();
+  const release = nameRelease(context, {
+    version: inputs.version,
+    registry: inputs.registry,
+    namespace: inputs.namespace,
+  });
+  const createdAt = new Date().toISOString();
+  const plans = planServices(services, release, {
+    root: servicesFile.root,
+    outputDir: inputs.outputDir,
+    runTests: inputs.runTests,
+    buildArgs: inputs.buildArgs,
+    buildContexts: inputs.buildContexts,
+    labels: inputs.labels,
+    created: createdAt,
+    repository: context.repository,
+    serverUrl: process.env.GITHUB_SERVER_URL,
+  });
+  core.info(`Release ${release.version.version}: ${services.map((service) => service.name).join(', ')}`);
+  const manifest = createReleaseManifest(
+    { ...release.info, dryRun: inputs.dryRun || undefined, createdAt },
+    services.map((service) => ({
+      name: service.name,
+      context: path.relative(workspace(), path.resolve(servicesFile.root, service.context)),
+      image: release.repositoryFor(service.image),
+      workload: service.workload,
+      port: service.port,
+      healthPath: service.healthPath,
+    })),
+  );
+  return { manifest, plans };
+}
+
+/** One group per service, printed whole when it finishes, so parallel builds do not interleave. */
+function printServiceLog(result: ServiceBuild): void {
+  const status = result.failure
+    ? `failed (${result.failure.phase})`
+    : result.build?.reused
+      ? 'unchanged, archive kept'
+      : 'built';
+  core.startGroup(`${result.name}: ${status} in ${formatDuration(result.durationMs)}`);
+  for (const line of result.log) core.info(line);
+  core.endGroup();
+}
+
+function recordResults(manifest: ReleaseManifest, results: ServiceBuild[]): ReleaseManifest {
+  return results.reduce(
+    (current, result) =>
+      updateService(current, result.name, (service) => ({
+        ...service,
+        test: result.test,
+        build: result.build && {
+          archive: result.build.archive,
+          digest: result.build.digest,
+          size: result.build.size,
+          layers: result.build.layers,
+          builder: result.build.builder,
+          durationMs: result.build.durationMs,
+          builtAt: result.build.builtAt,
+        },
+      })),
+    manifest,
+  );
+}
+
+function annotateFailure(result: ServiceBuild, plan: ServicePlan, annotations: AnnotationBudget): void {
+  const failure = result.failure!;
+  const what = failure.phase === 'test' ? 'tests failed' : 'image build failed';
+  const blamesDockerfile = failure.line !== undefined || failure.phase === 'build';
+  annotations.add({
+    level: 'error',
+    title: `${result.name}: ${what}`,
+    message: failure.message,
+    file: blamesDockerfile ? path.relative(workspace(), plan.dockerfile.file) : undefined,
+    startLine: failure.line,
+  });
 }
 
 function setOutputs(manifest: ReleaseManifest, manifestPath: string): void {
@@ -80,18 +218,43 @@ function setOutputs(manifest: ReleaseManifest, manifestPath: string): void {
   );
 }
 
-function writeSummary(manifest: ReleaseManifest, dryRun: boolean): void {
-  const summary = new SummaryBuilder().heading(
-    `build-services${dryRun ? ' (dry run)' : ''}: ${manifest.release.version}`,
-  );
+function writePlanSummary(manifest: ReleaseManifest): void {
+  new SummaryBuilder()
+    .heading(`build-services (dry run): ${manifest.release.version}`)
+    .table(
+      ['Service', 'Context', 'Image', 'Tags'],
+      manifest.services.map((service) => [
+        service.name,
+        service.context,
+        service.image,
+        manifest.release.tags.join(', '),
+      ]),
+    )
+    .write();
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function writeBuildSummary(manifest: ReleaseManifest, results: ServiceBuild[], annotations: AnnotationBudget): void {
+  const summary = new SummaryBuilder().heading(`build-services: ${manifest.release.version}`);
   summary.table(
-    ['Service', 'Context', 'Image', 'Tags'],
-    manifest.services.map((service) => [
-      service.name,
-      service.context,
-      service.image,
-      manifest.release.tags.join(', '),
+    ['Service', 'Tests', 'Test time', 'Image size', 'Layers', 'Digest', 'Build time'],
+    results.map((result) => [
+      result.name,
+      result.test.result,
+      result.test.result === 'skipped' ? '' : formatDuration(result.test.durationMs),
+      result.build ? megabytes(result.build.size) : '',
+      result.build?.layers ?? '',
+      result.build ? `\`${result.build.digest}\`` : `failed (${result.failure?.phase ?? 'build'})`,
+      result.build ? (result.build.reused ? 'unchanged' : formatDuration(result.build.durationMs)) : '',
     ]),
   );
+  summary.paragraph(`Tags: ${manifest.release.tags.map((tag) => `\`${tag}\``).join(', ')}`);
+  const failed = results.filter((result) => result.failure);
+  if (failed.length > 0) {
+    summary.list(failed.map((result) => `**${result.name}** (${result.failure!.phase}): ${result.failure!.message}`));
+  }
+  const omitted = annotations.omittedNote();
+  if (omitted) summary.paragraph(omitted);
   summary.write();
 }

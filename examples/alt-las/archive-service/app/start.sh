@@ -1,0 +1,7 @@
+# Serves HTTP on $PORT: busybox nc accepts each connection and runs handler.sh on it.
+case $0 in */*) app=${0%/*} ;; *) app=. ;; esac
+app=$(cd "$app" && pwd)
+BB="${app%/app}/bin/busybox"
+export BB
+echo "archive-service listening on port ${PORT:=9000}"
+exec "$BB" nc -ll -p "$PORT" -e "$BB" sh "$app/handler.sh"
