@@ -1,0 +1,73 @@
+import { errorMessage, type Logger } from '@alt-las/action-kit';
+import { checkJsonAssertion } from './assertions';
+import type { SmokeRequest } from './checks-file';
+import type { HttpClient } from './http-client';
+import { check, type CheckResult } from './results';
+
+export interface SmokeOptions {
+  http: HttpClient;
+  logger: Logger;
+  /** Headers added to every request (the Authorization header); never written into results. */
+  extraHeaders: Record<string, string>;
+}
+
+const excerpt = (body: string) => {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
+};
+
+/** Sends each smoke request once, in order, and checks status, JSON fields and latency. */
+export async function runSmokeTests(
+  requests: SmokeRequest[],
+  resolve: (location: string) => string,
+  options: SmokeOptions,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const request of requests) {
+    const url = resolve(request.path);
+    const details: Record<string, unknown> = { method: request.method, url, service: request.service };
+    let response;
+    try {
+      response = await options.http({
+        url,
+        method: request.method,
+        headers: { ...request.headers, ...options.extraHeaders },
+        body: request.body,
+      });
+    } catch (error) {
+      results.push(
+        check('smoke', request.name, 'fail', `${request.method} ${url} failed: ${errorMessage(error)}`, {
+          details,
+        }),
+      );
+      continue;
+    }
+    const latencyMs = Math.round(response.latencyMs);
+    details.status = response.status;
+    const problems: string[] = [];
+    if (!request.expectStatus.includes(response.status)) {
+      problems.push(
+        `HTTP ${response.status}, expected ${request.expectStatus.join(' or ')}${response.body ? ` (body: ${excerpt(response.body)})` : ''}`,
+      );
+    }
+    if (request.json.length > 0) {
+      let document: unknown;
+      try {
+        document = JSON.parse(response.body);
+      } catch {
+        problems.push(`the body is not JSON: ${excerpt(response.body) || '(empty)'}`);
+      }
+      if (document !== undefined) {
+        for (const assertion of request.json) problems.push(...checkJsonAssertion(document, assertion));
+      }
+    }
+    if (request.maxLatencyMs !== undefined && latencyMs > request.maxLatencyMs) {
+      problems.push(`took ${latencyMs}ms, limit ${request.maxLatencyMs}ms`);
+    }
+    const status = problems.length === 0 ? 'pass' : 'fail';
+    const message = problems.length === 0 ? `HTTP ${response.status} in ${latencyMs}ms` : problems.join('; ');
+    options.logger.info(`${request.name}: ${status} (${message})`);
+    results.push(check('smoke', request.name, status, message, { durationMs: latencyMs, details }));
+  }
+  return results;
+}

@@ -1,0 +1,267 @@
+import { errorMessage, type Clock, type Exec, type Logger } from '@alt-las/action-kit';
+import type { ChecksPlan } from './checks-file';
+import { runClusterChecks } from './cluster-checks';
+import { checkHealth } from './health';
+import type { HttpClient } from './http-client';
+import { checkHttpSecurity, plainHttpUrl } from './http-security';
+import { evaluateLoad, runLoadTest, type LoadRun, type LoadThresholds } from './load-test';
+import { check, type CheckResult } from './results';
+import { runSmokeTests } from './smoke';
+import { acceptedLegacyProtocol, evaluateTls, inspectTls } from './tls-check';
+
+export interface VerifySettings {
+  baseUrl: URL;
+  plan: ChecksPlan;
+  /** Authorization header value for smoke and load requests. */
+  authHeader?: string;
+  warmupMs: number;
+  loadDurationMs: number;
+  loadConnections: number;
+  thresholds: LoadThresholds;
+  tlsMinDays: number;
+  /** Extra trusted authorities (PEM). */
+  ca?: string;
+  namespace: string;
+  /** Kubeconfig path for the cluster checks; undefined skips them. */
+  kubeconfig?: string;
+}
+
+export interface VerifyDeps {
+  http: HttpClient;
+  exec: Exec;
+  logger: Logger;
+  clock?: Clock;
+  loadTest?: typeof runLoadTest;
+}
+
+/** A path joins the base URL's path (`https://gw/api` + `/health` = `https://gw/api/health`); a URL stays as is. */
+export function resolveLocation(base: URL, location: string): string {
+  if (!location.startsWith('/')) return location;
+  return `${base.origin}${base.pathname.replace(/\/+$/, '')}${location}`;
+}
+
+const authHeaders = (settings: VerifySettings): Record<string, string> =>
+  settings.authHeader ? { authorization: settings.authHeader } : {};
+
+/** What a run would check, each as `planned` (or `skip` when switched off): the dry-run report. */
+export function planChecks(settings: VerifySettings): CheckResult[] {
+  const { plan } = settings;
+  const resolve = (location: string) => resolveLocation(settings.baseUrl, location);
+  const off = (category: CheckResult['category']) =>
+    check(category, category, 'skip', `switched off in ${plan.source}`);
+  const https = settings.baseUrl.protocol === 'https:';
+  return [
+    ...(plan.health
+      ? plan.health.endpoints.map((endpoint) =>
+          check(
+            'health',
+            endpoint.service,
+            'planned',
+            `GET ${resolve(endpoint.url)} until ${endpoint.expectStatus.join('/')} within ${settings.warmupMs / 1000}s`,
+          ),
+        )
+      : [off('health')]),
+    ...(plan.smoke
+      ? plan.smoke.map((request) =>
+          check(
+            'smoke',
+            request.name,
+            'planned',
+            `${request.method} ${resolve(request.path)} expecting ${request.expectStatus.join('/')}${request.json.length ? ` and ${request.json.length} JSON assertion(s)` : ''}`,
+          ),
+        )
+      : [off('smoke')]),
+    plan.load
+      ? check(
+          'load',
+          'load test',
+          'planned',
+          `${plan.load.method} ${resolve(plan.load.path)} with ${settings.loadConnections} connections for ${settings.loadDurationMs / 1000}s; p95 <= ${settings.thresholds.p95Ms}ms, error rate <= ${settings.thresholds.maxErrorRate}`,
+        )
+      : off('load'),
+    ...(plan.security
+      ? [
+          check(
+            'security',
+            'TLS',
+            plan.security.tls && https ? 'planned' : 'skip',
+            plan.security.tls && https
+              ? `certificate, hostname, expiry (>= ${settings.tlsMinDays} days), TLS 1.2+ on ${settings.baseUrl.host}`
+              : 'base URL is not HTTPS or TLS checks are off',
+          ),
+          check(
+            'security',
+            'headers',
+            'planned',
+            `HSTS, ${plan.security.headers.join(', ')}${plan.security.serverVersionLeak ? ', no server version' : ''} on ${resolve(plan.security.path)}`,
+          ),
+          ...(https && plainHttpUrl(settings.baseUrl, plan.security)
+            ? [
+                check(
+                  'security',
+                  'HTTPS redirect',
+                  'planned',
+                  `${plainHttpUrl(settings.baseUrl, plan.security)} must redirect to https://`,
+                ),
+              ]
+            : []),
+        ]
+      : [off('security')]),
+    plan.cluster
+      ? check(
+          'cluster',
+          'cluster',
+          settings.kubeconfig ? 'planned' : 'skip',
+          settings.kubeconfig
+            ? `pods Ready, NetworkPolicies and security contexts in namespace ${settings.namespace}`
+            : 'no kubeconfig input and KUBECONFIG is not set',
+        )
+      : off('cluster'),
+  ];
+}
+
+/** Runs every category in order, each in its own log group; a category that cannot run says why. */
+export async function runVerification(
+  settings: VerifySettings,
+  deps: VerifyDeps,
+): Promise<{ checks: CheckResult[]; load?: LoadRun }> {
+  const { plan, baseUrl } = settings;
+  const { logger } = deps;
+  const resolve = (location: string) => resolveLocation(baseUrl, location);
+  const off = (category: CheckResult['category']) => [
+    check(category, category, 'skip', `switched off in ${plan.source}`),
+  ];
+  const checks: CheckResult[] = [];
+
+  checks.push(
+    ...(plan.health
+      ? await logger.group('Health', () =>
+          checkHealth(plan.health as Exclude<ChecksPlan['health'], false>, resolve, {
+            http: deps.http,
+            logger,
+            warmupMs: settings.warmupMs,
+            clock: deps.clock,
+          }),
+        )
+      : off('health')),
+  );
+  const healthy = !checks.some((result) => result.category === 'health' && result.status === 'fail');
+
+  checks.push(
+    ...(plan.smoke
+      ? await logger.group('Smoke tests', () =>
+          runSmokeTests(plan.smoke as Exclude<ChecksPlan['smoke'], false>, resolve, {
+            http: deps.http,
+            logger,
+            extraHeaders: authHeaders(settings),
+          }),
+        )
+      : off('smoke')),
+  );
+
+  let load: LoadRun | undefined;
+  if (!plan.load) checks.push(...off('load'));
+  else if (!healthy)
+    checks.push(
+      check(
+        'load',
+        'load test',
+        'skip',
+        'not run: a health check failed, so the numbers would not describe the release',
+      ),
+    );
+  else {
+    const profile = plan.load;
+    await logger.group('Load test', async () => {
+      const url = resolve(profile.path);
+      logger.info(
+        `${profile.method} ${url}: ${settings.loadConnections} connections for ${settings.loadDurationMs / 1000}s`,
+      );
+      try {
+        load = await (deps.loadTest ?? runLoadTest)({
+          url,
+          profile,
+          connections: settings.loadConnections,
+          durationMs: settings.loadDurationMs,
+          extraHeaders: authHeaders(settings),
+          ca: settings.ca ? [settings.ca] : undefined,
+          logger,
+        });
+        logger.info(
+          `${load.requests} requests, ${load.rps.toFixed(1)}/s, p95 ${load.latency.p95}ms, p99 ${load.latency.p99}ms, error rate ${load.errorRate.toFixed(4)}`,
+        );
+        checks.push(...evaluateLoad(load, settings.thresholds));
+      } catch (error) {
+        checks.push(check('load', 'load test', 'fail', `load test could not run: ${errorMessage(error)}`));
+      }
+    });
+  }
+
+  if (!plan.security) checks.push(...off('security'));
+  else {
+    const security = plan.security;
+    checks.push(
+      ...(await logger.group('Security', async () => {
+        const results: CheckResult[] = [];
+        if (security.tls && baseUrl.protocol === 'https:') {
+          const endpoint = {
+            host: baseUrl.hostname.replace(/^\[|\]$/g, ''),
+            port: Number(baseUrl.port || 443),
+            ca: settings.ca ? [settings.ca] : undefined,
+          };
+          try {
+            const [inspection, legacy] = await Promise.all([
+              inspectTls(endpoint),
+              acceptedLegacyProtocol(endpoint),
+            ]);
+            results.push(...evaluateTls(endpoint.host, inspection, legacy, { minDays: settings.tlsMinDays }));
+          } catch (error) {
+            results.push(
+              check(
+                'security',
+                'TLS',
+                'fail',
+                `TLS handshake with ${baseUrl.host} failed: ${errorMessage(error)}`,
+              ),
+            );
+          }
+        } else if (security.tls) {
+          results.push(
+            check(
+              'security',
+              'TLS',
+              'fail',
+              `base-url ${baseUrl.origin} is plain HTTP; production traffic must use HTTPS (set security.tls: false to accept)`,
+            ),
+          );
+        }
+        results.push(...(await checkHttpSecurity(baseUrl, security, resolve, deps.http)));
+        for (const result of results) logger.info(`${result.name}: ${result.status} (${result.message})`);
+        return results;
+      })),
+    );
+  }
+
+  if (!plan.cluster) checks.push(...off('cluster'));
+  else if (!settings.kubeconfig)
+    checks.push(
+      check('cluster', 'cluster', 'skip', 'not run: no kubeconfig input and KUBECONFIG is not set'),
+    );
+  else {
+    const kubeconfig = settings.kubeconfig;
+    const expectations = plan.cluster;
+    checks.push(
+      ...(await logger.group('Cluster', async () => {
+        const results = await runClusterChecks(expectations, {
+          exec: deps.exec,
+          logger,
+          namespace: settings.namespace,
+          kubeconfig,
+        });
+        for (const result of results) logger.info(`${result.name}: ${result.status} (${result.message})`);
+        return results;
+      })),
+    );
+  }
+  return { checks, load };
+}
