@@ -49,7 +49,9 @@ export async function run(): Promise<void> {
       return;
     }
 
-    const workDir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || inputs.outputDir, 'alt-las-build-work-'));
+    const workDir = fs.mkdtempSync(
+      path.join(process.env.RUNNER_TEMP || inputs.outputDir, 'alt-las-build-work-'),
+    );
     const builder = await core.group('Select the image builder', async () => {
       const chosen = await selectBuilder(inputs.builder, { exec: actionsExecRunner, workDir });
       const version = await chosen.describe((command, args) =>
@@ -94,7 +96,12 @@ export async function run(): Promise<void> {
     setOutputs(built, manifestPath);
     const failed = results.filter((result) => result.failure);
     const annotations = new AnnotationBudget();
-    for (const result of failed) annotateFailure(result, plans.find((plan) => plan.name === result.name)!, annotations);
+    for (const result of failed)
+      annotateFailure(
+        result,
+        plans.find((plan) => plan.name === result.name)!,
+        annotations,
+      );
     writeBuildSummary(built, results, annotations);
     if (failed.length > 0) {
       throw new Error(
@@ -235,7 +242,11 @@ function writePlanSummary(manifest: ReleaseManifest): void {
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-function writeBuildSummary(manifest: ReleaseManifest, results: ServiceBuild[], annotations: AnnotationBudget): void {
+function writeBuildSummary(
+  manifest: ReleaseManifest,
+  results: ServiceBuild[],
+  annotations: AnnotationBudget,
+): void {
   const summary = new SummaryBuilder().heading(`build-services: ${manifest.release.version}`);
   summary.table(
     ['Service', 'Tests', 'Test time', 'Image size', 'Layers', 'Digest', 'Build time'],
@@ -252,7 +263,9 @@ function writeBuildSummary(manifest: ReleaseManifest, results: ServiceBuild[], a
   summary.paragraph(`Tags: ${manifest.release.tags.map((tag) => `\`${tag}\``).join(', ')}`);
   const failed = results.filter((result) => result.failure);
   if (failed.length > 0) {
-    summary.list(failed.map((result) => `**${result.name}** (${result.failure!.phase}): ${result.failure!.message}`));
+    summary.list(
+      failed.map((result) => `**${result.name}** (${result.failure!.phase}): ${result.failure!.message}`),
+    );
   }
   const omitted = annotations.omittedNote();
   if (omitted) summary.paragraph(omitted);

@@ -60,9 +60,19 @@ export interface BuildKeyInput {
 export function buildKey(input: BuildKeyInput): string {
   const hash = crypto.createHash('sha256');
   const stable = (value: Record<string, string>) =>
-    JSON.stringify(Object.keys(value).sort().map((key) => [key, value[key]]));
+    JSON.stringify(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, value[key]]),
+    );
   hash.update(
-    JSON.stringify([input.builder, input.tag, input.target ?? '', stable(input.buildArgs), stable(input.labels)]),
+    JSON.stringify([
+      input.builder,
+      input.tag,
+      input.target ?? '',
+      stable(input.buildArgs),
+      stable(input.labels),
+    ]),
   );
   hash.update(fs.readFileSync(input.dockerfile.file));
   hashTree(hash, input.context);
@@ -107,5 +117,6 @@ export function reusableBuild(archive: string, key: string): BuildRecord | undef
 
 /** Removes a service's archive and record, so a failed service leaves nothing a later step could pick up. */
 export function removeBuild(archive: string): void {
-  for (const file of [archive, `${archive}.partial`, recordFileFor(archive)]) fs.rmSync(file, { force: true });
+  for (const file of [archive, `${archive}.partial`, recordFileFor(archive)])
+    fs.rmSync(file, { force: true });
 }

@@ -60,7 +60,10 @@ export interface BuildServiceDeps {
 
 /** The command line as logged: build-arg values stay out of the log, they may be tokens. */
 function shown(command: string, args: string[]): string {
-  return [command, ...args.map((arg, i) => (args[i - 1] === '--build-arg' ? arg.replace(/=.*$/s, '=…') : arg))]
+  return [
+    command,
+    ...args.map((arg, i) => (args[i - 1] === '--build-arg' ? arg.replace(/=.*$/s, '=…') : arg)),
+  ]
     .map((word) => (/[\s"'{}]/.test(word) ? JSON.stringify(word) : word))
     .join(' ');
 }
@@ -137,8 +140,11 @@ export async function buildService(plan: ServicePlan, deps: BuildServiceDeps): P
     }
 
     if (earlier) {
-      log.push(`Unchanged since the build of ${earlier.builtAt}: keeping ${plan.archive} (${earlier.digest})`);
-      if (test.result === 'passed' && plan.test?.stage) writeRecord(plan.archive, { ...earlier, testStagePassed: true });
+      log.push(
+        `Unchanged since the build of ${earlier.builtAt}: keeping ${plan.archive} (${earlier.digest})`,
+      );
+      if (test.result === 'passed' && plan.test?.stage)
+        writeRecord(plan.archive, { ...earlier, testStagePassed: true });
       return finish({
         test: testSummary,
         build: { archive: plan.archive, ...earlier, builder: deps.builder.name, reused: true },

@@ -1,6 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pairs, outputOf, type BuildSpec, type CommandRunner, type ImageBuilder, type ImageSpec } from './builder';
+import {
+  pairs,
+  outputOf,
+  type BuildSpec,
+  type CommandRunner,
+  type ImageBuilder,
+  type ImageSpec,
+} from './builder';
 
 /**
  * buildah without a daemon: `bud` into a storage root private to this run (vfs driver, chroot

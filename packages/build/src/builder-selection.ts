@@ -29,7 +29,10 @@ async function problemRunning(exec: Exec, command: string, args: string[]): Prom
  * runners) and falls back to buildah (containers and machines without a daemon). A docker CLI
  * without a reachable engine does not count as docker.
  */
-export async function selectBuilder(choice: BuilderChoice, environment: BuilderEnvironment): Promise<ImageBuilder> {
+export async function selectBuilder(
+  choice: BuilderChoice,
+  environment: BuilderEnvironment,
+): Promise<ImageBuilder> {
   const { exec, workDir } = environment;
   const dockerProblem = async () =>
     (await problemRunning(exec, 'docker', ['version', '--format', '{{.Server.Version}}'])) ??

@@ -1,6 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pairs, outputOf, type BuildSpec, type CommandRunner, type ImageBuilder, type ImageSpec } from './builder';
+import {
+  pairs,
+  outputOf,
+  type BuildSpec,
+  type CommandRunner,
+  type ImageBuilder,
+  type ImageSpec,
+} from './builder';
 
 /** The builder instance this action creates when the default one cannot export OCI archives. */
 export const DOCKER_BUILDER_NAME = 'alt-las-build';

@@ -77,7 +77,7 @@ export function parseDockerfile(text: string, file: string): Dockerfile {
     sawInstruction = true;
     let logical = trimmed;
     while (logical.endsWith(escape) && i < lines.length) {
-      logical = logical.slice(0, -1);
+      logical = logical.slice(0, -1).trimEnd();
       const next = lines[i++]!.trim();
       if (next.startsWith('#')) continue;
       logical += ` ${next}`;

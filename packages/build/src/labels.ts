@@ -17,7 +17,10 @@ const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
  * The OCI annotations every image carries. `source` is what links a GHCR package to its
  * repository; user labels come last so a user can override any of them on purpose.
  */
-export function ociLabels(context: LabelContext, userLabels: Record<string, string> = {}): Record<string, string> {
+export function ociLabels(
+  context: LabelContext,
+  userLabels: Record<string, string> = {},
+): Record<string, string> {
   const labels: Record<string, string> = {};
   const server = (context.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
   if (context.repository) {

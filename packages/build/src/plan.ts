@@ -34,7 +34,10 @@ export function planServices(
 ): ServicePlan[] {
   for (const [name, dir] of Object.entries(options.buildContexts)) {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      throw new ConfigurationError(`input "build-contexts": ${name}=${dir} is not a directory`, 'build-contexts');
+      throw new ConfigurationError(
+        `input "build-contexts": ${name}=${dir} is not a directory`,
+        'build-contexts',
+      );
     }
   }
   return services.map((service) => {

@@ -7,7 +7,8 @@ export async function runWithLimit<T, R>(
   limit: number,
   task: (item: T, index: number) => Promise<R>,
 ): Promise<({ ok: true; value: R } | { ok: false; error: unknown })[]> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be an integer >= 1, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`limit must be an integer >= 1, got ${limit}`);
   const results = new Array<{ ok: true; value: R } | { ok: false; error: unknown }>(items.length);
   let next = 0;
   const worker = async () => {
