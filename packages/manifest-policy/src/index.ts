@@ -1,0 +1,10 @@
+export * from './alt-las-expectations';
+export * from './config-files';
+export * from './expectations';
+export * from './findings';
+export * from './manifest-set';
+export { NetworkModel, type Endpoint } from './network-model';
+export { POLICY_RULES, checkPolicy } from './policy';
+export type { PolicyRule, PolicyContext } from './rule';
+export { validateSchemas } from './schema-validation';
+export { selects, type LabelSelector } from './selectors';

@@ -1,0 +1,72 @@
+/**
+ * Validation against the Kubernetes API's JSON schemas (types, required fields, formats and enums) as
+ * compiled by `kubernetes-models` from the official OpenAPI document.
+ */
+interface Model {
+  validate(): void;
+}
+type ModelConstructor = new (data: unknown) => Model;
+
+export interface SchemaError {
+  path: string;
+  message: string;
+}
+
+/** `kubernetes-models/<group>/<version>/<Kind>`; the core group lives under `v1`. */
+function modulePath(apiVersion: string, kind: string): string {
+  return `kubernetes-models/${apiVersion}/${kind}`;
+}
+
+const cache = new Map<string, Promise<ModelConstructor | undefined>>();
+
+export function loadModel(apiVersion: string, kind: string): Promise<ModelConstructor | undefined> {
+  const key = `${apiVersion}/${kind}`;
+  let model = cache.get(key);
+  if (!model) {
+    model = import(modulePath(apiVersion, kind)).then(
+      (module: Record<string, unknown>) => module[kind] as ModelConstructor | undefined,
+      () => undefined,
+    );
+    cache.set(key, model);
+  }
+  return model;
+}
+
+/** `undefined` when the kind has no schema in the package (an unknown or misspelled kind). */
+export async function schemaErrors(
+  object: unknown,
+  apiVersion: string,
+  kind: string,
+): Promise<SchemaError[] | undefined> {
+  const Model = await loadModel(apiVersion, kind);
+  if (!Model) return undefined;
+  try {
+    new Model(object).validate();
+    return [];
+  } catch (error) {
+    const errors = (error as { errors?: { instancePath: string; message?: string; params?: unknown }[] })
+      .errors;
+    if (!errors) throw error;
+    return errors.map((entry) => ({
+      path: pointerToPath(entry.instancePath),
+      message: `${entry.message ?? 'is invalid'}${describeParams(entry.params)}`,
+    }));
+  }
+}
+
+function describeParams(params: unknown): string {
+  const allowed = (params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
+  return allowed ? ` (${allowed.join(', ')})` : '';
+}
+
+/** `/spec/template/spec/containers/0/name` -> `spec.template.spec.containers[0].name`. */
+export function pointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce(
+      (path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`),
+      '',
+    );
+}
