@@ -127,6 +127,7 @@ export class ObjectApi {
       if (before) object.status = clone(before.status);
       else object.status = {};
     }
+    dropNulls(object);
     applyDefaults(type.kind, object, this.allocateIp);
     if (before) {
       object.metadata.uid = before.metadata.uid;
@@ -267,6 +268,16 @@ export class ObjectApi {
           this.store.delete(type, namespace, item.metadata.name);
         }
   }
+}
+
+/** Typed API fields set to null are unset (kubectl's typed encoding sends `creationTimestamp: null`). */
+function dropNulls(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(dropNulls);
+  else if (value !== null && typeof value === 'object')
+    for (const [key, inner] of Object.entries(value)) {
+      if (inner === null) delete (value as KubeObject)[key];
+      else dropNulls(inner);
+    }
 }
 
 /** What a dry run returns: the object as it would be stored. */

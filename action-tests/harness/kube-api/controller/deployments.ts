@@ -1,0 +1,283 @@
+import { RESOURCE_TYPES } from '../resources';
+import type { ObjectStore } from '../store';
+import type { KubeObject, Scenario, ScenarioChooser } from '../types';
+import { recordEvent } from './events';
+import { imagesOf, isOwnedBy, ownerReference, templateHash, timestamp } from './names';
+import { isPodReady, type PodSimulator } from './pods';
+
+const type = (kind: string) => RESOURCE_TYPES.find((t) => t.kind === kind && t.group === 'apps')!;
+const DEPLOYMENT = type('Deployment');
+const REPLICA_SET = type('ReplicaSet');
+const REVISION = 'deployment.kubernetes.io/revision';
+const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+
+const revisionOf = (rs: KubeObject) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
+
+/** Resolves maxUnavailable (int or percentage, rounded down as the API does) against `replicas`. */
+function maxUnavailable(deployment: KubeObject, replicas: number): number {
+  const value = deployment.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%';
+  if (deployment.spec.strategy?.type === 'Recreate') return replicas;
+  return typeof value === 'string' && value.endsWith('%')
+    ? Math.floor((replicas * parseInt(value, 10)) / 100)
+    : Number(value);
+}
+
+interface Rollout {
+  scenario: Scenario;
+  /** Controller time of the last progress, for the progress deadline. */
+  lastProgress: number;
+  readyBefore: number;
+}
+
+/**
+ * The deployment controller: one ReplicaSet per pod template carrying the revision annotation, scaling
+ * the new set up and the old ones down as new pods become ready, and the status and conditions
+ * `kubectl rollout status` and kstatus read (Progressing with ProgressDeadlineExceeded, Available).
+ */
+export class DeploymentController {
+  private readonly rollouts = new Map<string, Rollout>();
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly pods: PodSimulator,
+    private readonly chooseScenario: ScenarioChooser,
+    private readonly now: () => number,
+    /** Controller steps per minute of progressDeadlineSeconds. */
+    private readonly stepsPerMinute: number,
+  ) {}
+
+  reconcileAll(): void {
+    for (const deployment of this.store.list(DEPLOYMENT)) this.reconcile(deployment);
+  }
+
+  reconcile(deployment: KubeObject): void {
+    const namespace = deployment.metadata.namespace;
+    const sets = this.store.list(REPLICA_SET, namespace).filter((rs) => isOwnedBy(rs, deployment));
+    const hash = templateHash(deployment.spec.template);
+    let current = sets.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
+    const maxRevision = Math.max(0, ...sets.map(revisionOf));
+    if (!current || revisionOf(current) < maxRevision) {
+      current = this.startRollout(deployment, current, maxRevision + 1, hash);
+      deployment = this.store.mustGet(DEPLOYMENT, namespace, deployment.metadata.name);
+    }
+    const rollout = this.rollout(current);
+    const desired = deployment.spec.replicas ?? 1;
+    const newPods = this.syncPods(deployment, current, desired, rollout.scenario);
+    const newReady = newPods.filter(isPodReady).length;
+    if (newReady > rollout.readyBefore) rollout.lastProgress = this.now();
+    rollout.readyBefore = newReady;
+    // Old sets keep enough pods to stay available until new ones are ready (maxUnavailable honoured).
+    let budget = Math.max(0, desired - newReady - maxUnavailable(deployment, desired));
+    let oldPods: KubeObject[] = [];
+    for (const rs of sets
+      .filter((s) => s.metadata.uid !== current!.metadata.uid)
+      .sort((a, b) => revisionOf(b) - revisionOf(a))) {
+      const running = this.podsOf(rs);
+      const keep = Math.min(running.filter(isPodReady).length, budget);
+      budget -= keep;
+      oldPods = oldPods.concat(this.syncPods(deployment, rs, newReady >= desired ? 0 : keep, undefined));
+    }
+    this.pruneHistory(deployment, sets, current);
+    this.writeStatus(deployment, current, newPods, oldPods, rollout);
+  }
+
+  private startRollout(
+    deployment: KubeObject,
+    existing: KubeObject | undefined,
+    revision: number,
+    hash: string,
+  ): KubeObject {
+    const namespace = deployment.metadata.namespace;
+    const annotations = deployment.metadata.annotations ?? {};
+    const scenario = this.chooseScenario({
+      kind: 'Deployment',
+      namespace,
+      name: deployment.metadata.name,
+      images: imagesOf(deployment.spec.template),
+    });
+    let rs: KubeObject;
+    if (existing) {
+      existing.metadata.annotations = { ...existing.metadata.annotations, [REVISION]: String(revision) };
+      if (annotations[CHANGE_CAUSE]) existing.metadata.annotations[CHANGE_CAUSE] = annotations[CHANGE_CAUSE];
+      rs = this.store.update(REPLICA_SET, existing);
+    } else {
+      const template = structuredClone(deployment.spec.template);
+      template.metadata = {
+        ...template.metadata,
+        labels: { ...template.metadata?.labels, 'pod-template-hash': hash },
+      };
+      rs = this.store.create(REPLICA_SET, {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name: `${deployment.metadata.name}-${hash}`,
+          namespace,
+          labels: template.metadata.labels,
+          annotations: {
+            'deployment.kubernetes.io/desired-replicas': String(deployment.spec.replicas ?? 1),
+            'deployment.kubernetes.io/max-replicas': String((deployment.spec.replicas ?? 1) + 1),
+            [REVISION]: String(revision),
+            ...(annotations[CHANGE_CAUSE] ? { [CHANGE_CAUSE]: annotations[CHANGE_CAUSE] } : {}),
+          },
+          ownerReferences: [ownerReference(deployment)],
+        },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { ...deployment.spec.selector?.matchLabels, 'pod-template-hash': hash } },
+          template,
+        },
+        status: { replicas: 0, observedGeneration: 1 },
+      });
+    }
+    this.rollouts.set(rs.metadata.uid, { scenario, lastProgress: this.now(), readyBefore: 0 });
+    deployment.metadata.annotations = { ...annotations, [REVISION]: String(revision) };
+    this.store.update(DEPLOYMENT, deployment);
+    return rs;
+  }
+
+  private rollout(rs: KubeObject): Rollout {
+    let rollout = this.rollouts.get(rs.metadata.uid);
+    if (!rollout) {
+      // A set created outside this controller (e.g. applied by a test) rolls out successfully.
+      rollout = { scenario: 'success', lastProgress: this.now(), readyBefore: 0 };
+      this.rollouts.set(rs.metadata.uid, rollout);
+    }
+    return rollout;
+  }
+
+  private podsOf(rs: KubeObject): KubeObject[] {
+    return this.pods.list(rs.metadata.namespace).filter((pod) => isOwnedBy(pod, rs));
+  }
+
+  /** Scales a ReplicaSet's pods to `replicas`, advances them, and writes the set's status. */
+  private syncPods(
+    deployment: KubeObject,
+    rs: KubeObject,
+    replicas: number,
+    scenario: Scenario | undefined,
+  ): KubeObject[] {
+    let pods = this.podsOf(rs);
+    for (const pod of pods.slice(replicas)) this.pods.delete(pod);
+    pods = pods.slice(0, replicas).map((pod) => this.pods.advance(pod));
+    while (pods.length < replicas)
+      pods.push(
+        this.pods.create(
+          rs,
+          rs.spec.template,
+          undefined,
+          {},
+          scenario ?? this.rollouts.get(rs.metadata.uid)?.scenario ?? 'success',
+        ),
+      );
+    const ready = pods.filter(isPodReady).length;
+    const status = {
+      replicas: pods.length,
+      fullyLabeledReplicas: pods.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      observedGeneration: rs.metadata.generation ?? 1,
+    };
+    const fresh = this.store.get(REPLICA_SET, rs.metadata.namespace, rs.metadata.name);
+    if (
+      fresh &&
+      (fresh.spec.replicas !== replicas || JSON.stringify(fresh.status) !== JSON.stringify(status))
+    ) {
+      const from = fresh.spec.replicas ?? 0;
+      if (from !== replicas)
+        recordEvent(
+          this.store,
+          deployment,
+          'Normal',
+          'ScalingReplicaSet',
+          `Scaled ${replicas > from ? 'up' : 'down'} replica set ${fresh.metadata.name} from ${from} to ${replicas}`,
+          'deployment-controller',
+        );
+      this.store.update(REPLICA_SET, { ...fresh, spec: { ...fresh.spec, replicas }, status });
+    }
+    return pods;
+  }
+
+  /** Keeps `revisionHistoryLimit` scaled-down sets, deleting the oldest. */
+  private pruneHistory(deployment: KubeObject, sets: KubeObject[], current: KubeObject): void {
+    const limit = deployment.spec.revisionHistoryLimit ?? 10;
+    const old = sets
+      .filter((rs) => rs.metadata.uid !== current.metadata.uid && this.podsOf(rs).length === 0)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
+    for (const rs of old.slice(0, Math.max(0, old.length - limit))) {
+      this.rollouts.delete(rs.metadata.uid);
+      this.store.delete(REPLICA_SET, rs.metadata.namespace, rs.metadata.name);
+    }
+  }
+
+  private writeStatus(
+    deployment: KubeObject,
+    current: KubeObject,
+    newPods: KubeObject[],
+    oldPods: KubeObject[],
+    rollout: Rollout,
+  ): void {
+    const desired = deployment.spec.replicas ?? 1;
+    const ready = [...newPods, ...oldPods].filter(isPodReady).length;
+    const replicas = newPods.length + oldPods.length;
+    const updated = newPods.length;
+    const complete =
+      updated === desired && replicas === desired && newPods.filter(isPodReady).length === desired;
+    const deadlineSteps = ((deployment.spec.progressDeadlineSeconds ?? 600) / 60) * this.stepsPerMinute;
+    const previous = (deployment.status?.conditions ?? []) as KubeObject[];
+    const timedOut =
+      !complete &&
+      (this.now() - rollout.lastProgress >= deadlineSteps ||
+        previous.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'));
+    const rsName = current.metadata.name;
+    const progressing = complete
+      ? {
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${rsName}" has successfully progressed.`,
+        }
+      : timedOut
+        ? {
+            status: 'False',
+            reason: 'ProgressDeadlineExceeded',
+            message: `ReplicaSet "${rsName}" has timed out progressing.`,
+          }
+        : { status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` };
+    const available = ready >= desired - maxUnavailable(deployment, desired);
+    const availableCondition = available
+      ? {
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        }
+      : {
+          status: 'False',
+          reason: 'MinimumReplicasUnavailable',
+          message: 'Deployment does not have minimum availability.',
+        };
+    const condition = (type: string, next: KubeObject) => {
+      const old = previous.find((c) => c.type === type);
+      const same = old && old.status === next.status && old.reason === next.reason;
+      const now = timestamp();
+      return {
+        type,
+        ...next,
+        lastUpdateTime: same ? old.lastUpdateTime : now,
+        lastTransitionTime: old && old.status === next.status ? old.lastTransitionTime : now,
+      };
+    };
+    const status: KubeObject = {
+      observedGeneration: deployment.metadata.generation,
+      replicas,
+      updatedReplicas: updated,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      ...(replicas - ready > 0 ? { unavailableReplicas: replicas - ready } : {}),
+      conditions: [condition('Available', availableCondition), condition('Progressing', progressing)],
+    };
+    if (ready === 0) delete status.readyReplicas;
+    if (ready === 0) delete status.availableReplicas;
+    if (JSON.stringify(status) === JSON.stringify(deployment.status)) return;
+    const fresh = this.store.get(DEPLOYMENT, deployment.metadata.namespace, deployment.metadata.name);
+    if (fresh) this.store.update(DEPLOYMENT, { ...fresh, status });
+  }
+}

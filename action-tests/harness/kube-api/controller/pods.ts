@@ -1,0 +1,292 @@
+import { RESOURCE_TYPES } from '../resources';
+import type { ObjectStore } from '../store';
+import type { KubeObject, Scenario } from '../types';
+import { recordEvent } from './events';
+import { ownerReference, randomSuffix, timestamp } from './names';
+
+const POD_TYPE = RESOURCE_TYPES.find((t) => t.kind === 'Pod')!;
+export const NODE_NAME = 'standin-node';
+/** Steps a `slow` pod takes to become ready. */
+export const SLOW_STEPS = 6;
+
+interface PodLife {
+  born: number;
+  scenario: Scenario;
+  /** Set when a Job's pod has run to completion. */
+  succeeded?: boolean;
+}
+
+/**
+ * The kubelet and scheduler of the stand-in: creates pods from templates and moves each one through
+ * the states of its scenario, one controller step at a time, recording the events a real node would.
+ */
+export class PodSimulator {
+  private readonly lives = new Map<string, PodLife>();
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly now: () => number,
+  ) {}
+
+  create(
+    owner: KubeObject,
+    template: KubeObject,
+    name: string | undefined,
+    labels: Record<string, string>,
+    scenario: Scenario,
+  ): KubeObject {
+    const namespace = owner.metadata.namespace;
+    const pod = this.store.create(POD_TYPE, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: name ?? `${owner.metadata.name}-${randomSuffix()}`,
+        ...(name ? {} : { generateName: `${owner.metadata.name}-` }),
+        namespace,
+        labels: { ...template.metadata?.labels, ...labels },
+        ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
+        ownerReferences: [ownerReference(owner)],
+      },
+      spec: {
+        ...structuredClone(template.spec),
+        ...(scenario === 'unschedulable' ? {} : { nodeName: NODE_NAME }),
+      },
+      status: { phase: 'Pending', qosClass: 'BestEffort' },
+    });
+    this.lives.set(pod.metadata.uid, { born: this.now(), scenario });
+    if (scenario !== 'unschedulable')
+      recordEvent(
+        this.store,
+        pod,
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${namespace}/${pod.metadata.name} to ${NODE_NAME}`,
+        'default-scheduler',
+      );
+    return this.advance(pod);
+  }
+
+  delete(pod: KubeObject): void {
+    this.lives.delete(pod.metadata.uid);
+    if (this.store.get(POD_TYPE, pod.metadata.namespace, pod.metadata.name))
+      this.store.delete(POD_TYPE, pod.metadata.namespace, pod.metadata.name);
+  }
+
+  list(namespace: string): KubeObject[] {
+    return this.store.list(POD_TYPE, namespace);
+  }
+
+  /** Moves a pod to the state its scenario has reached; returns the stored pod. */
+  advance(pod: KubeObject): KubeObject {
+    const life = this.lives.get(pod.metadata.uid) ?? { born: this.now(), scenario: 'success' as Scenario };
+    this.lives.set(pod.metadata.uid, life);
+    const status = life.succeeded
+      ? succeededStatus(pod)
+      : podStatus(pod, life.scenario, this.now() - life.born);
+    if (JSON.stringify(status) === JSON.stringify(pod.status)) return pod;
+    this.recordTransition(pod, status);
+    return this.store.update(POD_TYPE, { ...pod, status });
+  }
+
+  /** A Job's pod that was running and ready exits 0. */
+  succeed(pod: KubeObject): KubeObject {
+    const life = this.lives.get(pod.metadata.uid);
+    if (life) life.succeeded = true;
+    return this.advance(pod);
+  }
+
+  private recordTransition(pod: KubeObject, status: KubeObject): void {
+    const before = reasonOf(pod.status);
+    const after = reasonOf(status);
+    const restarts = (s: KubeObject | undefined) => s?.containerStatuses?.[0]?.restartCount ?? 0;
+    if (before === after && restarts(pod.status) === restarts(status)) return;
+    const containers = (pod.spec.containers ?? []) as KubeObject[];
+    const event = (type: 'Normal' | 'Warning', reason: string, message: string, component = 'kubelet') =>
+      recordEvent(this.store, pod, type, reason, message, component);
+    for (const container of containers) {
+      const image = container.image;
+      switch (after) {
+        case 'Unschedulable':
+          event(
+            'Warning',
+            'FailedScheduling',
+            '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
+            'default-scheduler',
+          );
+          break;
+        case 'ErrImagePull':
+          event('Normal', 'Pulling', `Pulling image "${image}"`);
+          event(
+            'Warning',
+            'Failed',
+            `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`,
+          );
+          event('Warning', 'Failed', 'Error: ErrImagePull');
+          break;
+        case 'ImagePullBackOff':
+          event('Normal', 'BackOff', `Back-off pulling image "${image}"`);
+          event('Warning', 'Failed', 'Error: ImagePullBackOff');
+          break;
+        case 'CrashLoopBackOff':
+          event(
+            'Warning',
+            'BackOff',
+            `Back-off restarting failed container ${container.name} in pod ${pod.metadata.name}`,
+          );
+          break;
+        case 'Running':
+        case 'NotReady':
+          if (before !== 'Running' && before !== 'NotReady') {
+            event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+            event('Normal', 'Created', `Created container ${container.name}`);
+            event('Normal', 'Started', `Started container ${container.name}`);
+          }
+          if (after === 'NotReady')
+            event('Warning', 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503');
+          break;
+      }
+    }
+  }
+}
+
+function reasonOf(status: KubeObject | undefined): string {
+  if (status?.conditions?.some((c: KubeObject) => c.reason === 'Unschedulable')) return 'Unschedulable';
+  const container = status?.containerStatuses?.[0];
+  if (!container) return 'None';
+  if (container.state?.waiting) return container.state.waiting.reason;
+  if (container.state?.running) return container.ready ? 'Running' : 'NotReady';
+  return 'Terminated';
+}
+
+export const isPodReady = (pod: KubeObject) =>
+  ((pod.status?.conditions ?? []) as KubeObject[]).some((c) => c.type === 'Ready' && c.status === 'True');
+
+function succeededStatus(pod: KubeObject): KubeObject {
+  const finishedAt = timestamp();
+  return {
+    ...pod.status,
+    phase: 'Succeeded',
+    conditions: ((pod.status?.conditions ?? []) as KubeObject[]).map((c) =>
+      c.type === 'Ready' || c.type === 'ContainersReady'
+        ? { ...c, status: 'False', reason: 'PodCompleted' }
+        : c,
+    ),
+    containerStatuses: ((pod.status?.containerStatuses ?? []) as KubeObject[]).map((s) => ({
+      ...s,
+      ready: false,
+      started: false,
+      state: {
+        terminated: { exitCode: 0, reason: 'Completed', startedAt: pod.status?.startTime, finishedAt },
+      },
+    })),
+  };
+}
+
+/** The status a pod of `scenario` has `age` steps after it was created. */
+function podStatus(pod: KubeObject, scenario: Scenario, age: number): KubeObject {
+  const created = pod.metadata.creationTimestamp;
+  const condition = (type: string, ok: boolean, reason?: string, message?: string) => ({
+    type,
+    status: ok ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: created,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+  });
+  if (scenario === 'unschedulable')
+    return {
+      phase: 'Pending',
+      conditions: [
+        condition(
+          'PodScheduled',
+          false,
+          'Unschedulable',
+          '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
+        ),
+      ],
+      qosClass: 'BestEffort',
+    };
+  const creating = age < (scenario === 'slow' ? SLOW_STEPS / 2 : 1);
+  const ready = !creating && (scenario === 'success' || (scenario === 'slow' && age >= SLOW_STEPS));
+  const state = (container: KubeObject): KubeObject => {
+    const base = {
+      name: container.name,
+      image: container.image,
+      imageID: '',
+      started: false,
+      ready: false,
+      restartCount: 0,
+    };
+    if (creating) return { ...base, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} };
+    const running = { running: { startedAt: created } };
+    const id = {
+      containerID: `containerd://${pod.metadata.uid.replace(/-/g, '')}`,
+      imageID: `${container.image}`,
+    };
+    switch (scenario) {
+      case 'image-pull-failure':
+        return {
+          ...base,
+          state: {
+            waiting:
+              age === 1
+                ? {
+                    reason: 'ErrImagePull',
+                    message: `failed to pull and unpack image "${container.image}": not found`,
+                  }
+                : { reason: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` },
+          },
+          lastState: {},
+        };
+      case 'crash-loop':
+        if (age === 1) return { ...base, ...id, started: true, state: running, lastState: {} };
+        return {
+          ...base,
+          ...id,
+          restartCount: age - 1,
+          state: {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: `back-off 10s restarting failed container=${container.name} pod=${pod.metadata.name}`,
+            },
+          },
+          lastState: {
+            terminated: {
+              exitCode: 1,
+              reason: 'Error',
+              startedAt: created,
+              finishedAt: timestamp(),
+              containerID: id.containerID,
+            },
+          },
+        };
+      default:
+        return { ...base, ...id, started: true, ready, state: running, lastState: {} };
+    }
+  };
+  const containerStatuses = ((pod.spec.containers ?? []) as KubeObject[]).map(state);
+  const running = containerStatuses.some((s) => s.state.running || s.lastState.terminated);
+  return {
+    phase: running ? 'Running' : 'Pending',
+    conditions: [
+      condition('PodReadyToStartContainers', !creating),
+      condition('Initialized', true),
+      condition(
+        'Ready',
+        ready,
+        ready ? undefined : 'ContainersNotReady',
+        ready
+          ? undefined
+          : `containers with unready status: [${containerStatuses.map((s) => s.name).join(' ')}]`,
+      ),
+      condition('ContainersReady', ready, ready ? undefined : 'ContainersNotReady'),
+      condition('PodScheduled', true),
+    ],
+    hostIP: '172.18.0.2',
+    hostIPs: [{ ip: '172.18.0.2' }],
+    podIP: `10.244.0.${(parseInt(pod.metadata.uid.slice(0, 2), 16) % 250) + 2}`,
+    startTime: created,
+    containerStatuses,
+    qosClass: 'BestEffort',
+  };
+}
