@@ -1,0 +1,68 @@
+import * as fs from 'node:fs';
+import type { Exec } from '@alt-las/action-kit';
+import type { ScanTarget } from './scan-targets';
+import { ScannerError, stderrTail } from './scanner-error';
+import { parseTrivyReport, type TrivyReport } from './trivy-report';
+
+export interface ScanOptions {
+  trivy: string;
+  exec: Exec;
+  cacheDir: string;
+  scanners: string[];
+  /** Where Trivy writes its JSON report. */
+  reportFile: string;
+  /** Working directory: kept apart from the workspace so Trivy never applies a .trivyignore of its own. */
+  workDir: string;
+  timeoutMs?: number;
+}
+
+/** The Trivy command line for one image; the policy is applied afterwards, so no severity or ignore flags. */
+export function scanArguments(
+  target: ScanTarget,
+  options: Pick<ScanOptions, 'cacheDir' | 'scanners' | 'reportFile'>,
+): string[] {
+  return [
+    'image',
+    '--format',
+    'json',
+    '--output',
+    options.reportFile,
+    '--scanners',
+    options.scanners.join(','),
+    '--cache-dir',
+    options.cacheDir,
+    '--skip-db-update',
+    '--no-progress',
+    '--exit-code',
+    '0',
+    ...(target.archive ? ['--input', target.archive] : [target.reference ?? target.image]),
+  ];
+}
+
+/**
+ * Scans one image and returns Trivy's report. Any exit code other than 0 (we ask for 0 on findings)
+ * or a missing or malformed report is a ScannerError: the gate never guesses a verdict from it.
+ */
+export async function scanImage(target: ScanTarget, options: ScanOptions): Promise<TrivyReport> {
+  if (target.archive && !fs.existsSync(target.archive)) {
+    throw new ScannerError(`${target.name}: image archive ${target.archive} does not exist`);
+  }
+  fs.rmSync(options.reportFile, { force: true });
+  const result = await options.exec(options.trivy, scanArguments(target, options), {
+    cwd: options.workDir,
+    timeoutMs: options.timeoutMs ?? 20 * 60_000,
+  });
+  if (result.exitCode !== 0) {
+    throw new ScannerError(
+      `${target.name}: trivy exited with code ${result.exitCode}: ${stderrTail(result.stderr)}`,
+    );
+  }
+  if (!fs.existsSync(options.reportFile)) {
+    throw new ScannerError(`${target.name}: trivy exited 0 but wrote no report`);
+  }
+  try {
+    return parseTrivyReport(fs.readFileSync(options.reportFile, 'utf8'));
+  } catch (error) {
+    throw new ScannerError(`${target.name}: trivy's report is unusable: ${(error as Error).message}`);
+  }
+}
