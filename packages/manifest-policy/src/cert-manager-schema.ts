@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type Schema } from 'ajv';
-import { pointerToPath, type SchemaError } from './kubernetes-schema';
+import { describeSchemaError, pointerToPath, type SchemaError } from './kubernetes-schema';
 import { unknownFieldsOfType } from './strict-fields';
 
 /**
@@ -165,18 +165,13 @@ export function certManagerErrors(
 }
 
 function describe(error: ErrorObject): SchemaError {
-  const params = error.params as {
-    additionalProperty?: string;
-    missingProperty?: string;
-    allowedValues?: unknown[];
-  };
-  if (params.additionalProperty !== undefined) {
+  const { additionalProperty } = error.params as { additionalProperty?: string };
+  if (additionalProperty !== undefined) {
     const base = pointerToPath(error.instancePath);
     return {
-      path: base === '' ? params.additionalProperty : `${base}.${params.additionalProperty}`,
+      path: base === '' ? additionalProperty : `${base}.${additionalProperty}`,
       message: 'unknown field',
     };
   }
-  const detail = params.allowedValues ? ` (${params.allowedValues.join(', ')})` : '';
-  return { path: pointerToPath(error.instancePath), message: `${error.message ?? 'is invalid'}${detail}` };
+  return describeSchemaError(error.instancePath, error.message, error.params);
 }

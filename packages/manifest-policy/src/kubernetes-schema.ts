@@ -47,16 +47,29 @@ export async function schemaErrors(
     const errors = (error as { errors?: { instancePath: string; message?: string; params?: unknown }[] })
       .errors;
     if (!errors) throw error;
-    return errors.map((entry) => ({
-      path: pointerToPath(entry.instancePath),
-      message: `${entry.message ?? 'is invalid'}${describeParams(entry.params)}`,
-    }));
+    return errors.map((entry) => describeSchemaError(entry.instancePath, entry.message, entry.params));
   }
 }
 
-function describeParams(params: unknown): string {
-  const allowed = (params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
-  return allowed ? ` (${allowed.join(', ')})` : '';
+/** One wording for both validators: a missing field is named by its own path. */
+export function describeSchemaError(
+  pointer: string,
+  message: string | undefined,
+  params: unknown,
+): SchemaError {
+  const { missingProperty, allowedValues } = (params ?? {}) as {
+    missingProperty?: string;
+    allowedValues?: unknown[];
+  };
+  const base = pointerToPath(pointer);
+  if (missingProperty !== undefined) {
+    return {
+      path: base === '' ? missingProperty : `${base}.${missingProperty}`,
+      message: 'is required but missing',
+    };
+  }
+  const detail = allowedValues ? ` (${allowedValues.join(', ')})` : '';
+  return { path: base, message: `${message ?? 'is invalid'}${detail}` };
 }
 
 /** `/spec/template/spec/containers/0/name` -> `spec.template.spec.containers[0].name`. */
