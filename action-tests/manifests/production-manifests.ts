@@ -3,7 +3,6 @@ import {
   altLasExpectations,
   cloneDocuments,
   loadManifestDirectory,
-  type KubeDocument,
   type ManifestDocument,
   type PolicyExpectations,
 } from '@alt-las/manifest-policy';
@@ -53,13 +52,17 @@ export function productionExpectations(): PolicyExpectations {
   });
 }
 
+/** A manifest object that a mutation test edits freely, at any depth. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary Kubernetes objects
+export type Editable = Record<string, any>;
+
 /** The object `kind` `name` (in `namespace`, default atlas-production) of a document list. */
 export function objectOf(
   documents: ManifestDocument[],
   kind: string,
   name: string,
   namespace = 'atlas-production',
-): KubeDocument & Record<string, any> {
+): Editable {
   const found = documents.find(
     (document) =>
       document.object.kind === kind &&
@@ -67,7 +70,7 @@ export function objectOf(
       (document.object.metadata?.namespace ?? namespace) === namespace,
   );
   if (!found) throw new Error(`${kind} ${namespace}/${name} is not in the manifests`);
-  return found.object as KubeDocument & Record<string, any>;
+  return found.object as Editable;
 }
 
 export function remove(
@@ -89,6 +92,6 @@ export function podSpecOf(
   kind: string,
   name: string,
   namespace?: string,
-): Record<string, any> {
+): Editable {
   return objectOf(documents, kind, name, namespace).spec.template.spec;
 }
