@@ -4,8 +4,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jest } from '@jest/globals';
 import { readReleaseManifest } from '@alt-las/release-model';
-import { makeTempDir, repoRoot, runAction } from '../harness';
-import { requireTools, stageBusybox } from './example-services';
+import { makeTempDir, runAction } from '../harness';
+import {
+  exampleWorkspace,
+  GOOD_SERVICES as GOOD,
+  requireTools,
+  serviceEntry as service,
+  stageBusybox,
+} from './example-services';
 
 jest.setTimeout(120_000);
 
@@ -19,24 +25,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const service = (name: string, extra = '') =>
-  `  - name: ${name}\n    context: ${name}\n    port: 8080${extra}\n`;
-
-/** A workspace with copies of two example services and the given services file. */
-function workspace(servicesYaml: string, edit?: (root: string) => void): string {
-  const root = makeTempDir(path.join(path.basename(dir), 'ws'));
-  for (const name of ['archive-service', 'segmentation-service']) {
-    fs.cpSync(path.join(repoRoot, 'examples', 'alt-las', name), path.join(root, name), { recursive: true });
-  }
-  fs.writeFileSync(path.join(root, 'services.yaml'), servicesYaml);
-  edit?.(root);
-  return root;
-}
-
-const GOOD =
-  'version: 1\nservices:\n' +
-  service('archive-service', '\n    test:\n      command: sh test/run.sh') +
-  service('segmentation-service', '\n    test:\n      stage: test');
+const ws = (yaml: string, edit?: (root: string) => void) => exampleWorkspace(dir, yaml, edit);
 
 async function runIn(root: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
   const outputDir = path.join(root, 'out');
@@ -58,7 +47,7 @@ async function runIn(root: string, inputs: Record<string, string> = {}, env: Rec
 }
 
 test('a malformed services file names its line', async () => {
-  const root = workspace(
+  const root = ws(
     'version: 1\nservices:\n  - name: archive-service\n    context: archive-service\n   port: [8080\n',
   );
   const { run, archives, errors } = await runIn(root);
@@ -69,7 +58,7 @@ test('a malformed services file names its line', async () => {
 });
 
 test('an unknown service in `services` lists the known ones', async () => {
-  const { run, archives, errors } = await runIn(workspace(GOOD), { services: 'archive-service, billing' });
+  const { run, archives, errors } = await runIn(ws(GOOD), { services: 'archive-service, billing' });
   expect(run.exitCode).toBe(1);
   expect(errors[0]!.message).toBe(
     'input "services": unknown service "billing"; the services file names archive-service, segmentation-service',
@@ -78,14 +67,14 @@ test('an unknown service in `services` lists the known ones', async () => {
 });
 
 test('a missing context and a missing Dockerfile are named with their service', async () => {
-  const noContext = await runIn(workspace(GOOD + service('billing')));
+  const noContext = await runIn(ws(GOOD + service('billing')));
   expect(noContext.errors[0]!.message).toMatch(
     /services\.yaml:\d+: service "billing": context billing is not a directory/,
   );
   expect(noContext.archives).toEqual([]);
 
   const noDockerfile = await runIn(
-    workspace(GOOD, (root) => fs.rmSync(path.join(root, 'archive-service', 'Dockerfile'))),
+    ws(GOOD, (root) => fs.rmSync(path.join(root, 'archive-service', 'Dockerfile'))),
   );
   expect(noDockerfile.errors[0]!.message).toMatch(
     /services\.yaml:\d+: service "archive-service": Dockerfile archive-service\/Dockerfile does not exist/,
@@ -94,7 +83,7 @@ test('a missing context and a missing Dockerfile are named with their service', 
 });
 
 test('a Dockerfile syntax error names file and line before anything is built', async () => {
-  const root = workspace(GOOD, (root) => {
+  const root = ws(GOOD, (root) => {
     const file = path.join(root, 'segmentation-service', 'Dockerfile');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('COPY app/ /app/', 'COPPY app/ /app/'));
   });
@@ -113,7 +102,7 @@ test('a failing test command fails its service, the other finishes, and the acti
     'command: sh test/run.sh',
     'command: echo "health check returned 500" >&2; exit 4',
   );
-  const { run, archives, errors, outputDir } = await runIn(workspace(yaml), { parallel: '1' });
+  const { run, archives, errors, outputDir } = await runIn(ws(yaml), { parallel: '1' });
   expect(run.exitCode).toBe(1);
   expect(errors).toEqual([
     expect.objectContaining({
@@ -137,7 +126,7 @@ test('a failing test command fails its service, the other finishes, and the acti
 });
 
 test('a failing RUN in the test stage is annotated on its Dockerfile line', async () => {
-  const root = workspace(GOOD, (root) => {
+  const root = ws(GOOD, (root) => {
     fs.appendFileSync(
       path.join(root, 'segmentation-service', 'test', 'run.sh'),
       '\necho "segments wrong"; exit 1\n',
@@ -162,7 +151,7 @@ test('a failing RUN in the test stage is annotated on its Dockerfile line', asyn
 });
 
 test('a failing build step is annotated on its Dockerfile line and leaves no archive', async () => {
-  const root = workspace(GOOD, (root) => {
+  const root = ws(GOOD, (root) => {
     fs.appendFileSync(path.join(root, 'archive-service', 'Dockerfile'), 'COPY missing.txt /missing.txt\n');
   });
   const { run, archives, errors } = await runIn(root, { services: 'archive-service' });
@@ -185,7 +174,7 @@ test('a failing build step is annotated on its Dockerfile line and leaves no arc
 test('no builder installed', async () => {
   const empty = path.join(dir, 'empty-path');
   fs.mkdirSync(empty, { recursive: true });
-  const { run, archives, errors } = await runIn(workspace(GOOD), { builder: 'auto' }, { PATH: empty });
+  const { run, archives, errors } = await runIn(ws(GOOD), { builder: 'auto' }, { PATH: empty });
   expect(run.exitCode).toBe(1);
   expect(errors[0]!.message).toMatch(
     /^input "builder": no image builder is installed; auto needs docker buildx .* or buildah/,
@@ -194,7 +183,7 @@ test('no builder installed', async () => {
 });
 
 test('parallel: 0', async () => {
-  const { run, archives, errors } = await runIn(workspace(GOOD), { parallel: '0' });
+  const { run, archives, errors } = await runIn(ws(GOOD), { parallel: '0' });
   expect(run.exitCode).toBe(1);
   expect(errors[0]!.message).toBe('input "parallel": got "0", expected an integer >= 1 <= 32');
   expect(archives).toEqual([]);

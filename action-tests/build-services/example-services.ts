@@ -3,6 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { makeTempDir, repoRoot } from '../harness/paths';
 
 /**
  * Fails (never skips) when a tool the test needs is missing; the Debian packages in
@@ -129,4 +130,30 @@ export async function startFromImage(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { port, url, output: () => output, stop };
+}
+
+export const serviceEntry = (name: string, extra = '') =>
+  `  - name: ${name}\n    context: ${name}\n    port: 8080${extra}\n`;
+
+/** Two example services: one tested by a command, one by its Dockerfile test stage. */
+export const GOOD_SERVICES =
+  'version: 1\nservices:\n' +
+  serviceEntry('archive-service', '\n    test:\n      command: sh test/run.sh') +
+  serviceEntry('segmentation-service', '\n    test:\n      stage: test');
+
+/** A workspace under `parent` with copies of two example services and the given services file. */
+export function exampleWorkspace(
+  parent: string,
+  servicesYaml: string,
+  edit?: (root: string) => void,
+): string {
+  const root = makeTempDir(
+    path.join(path.relative(fs.realpathSync(process.env.TMPDIR || '/tmp'), parent), 'ws'),
+  );
+  for (const name of ['archive-service', 'segmentation-service']) {
+    fs.cpSync(path.join(repoRoot, 'examples', 'alt-las', name), path.join(root, name), { recursive: true });
+  }
+  fs.writeFileSync(path.join(root, 'services.yaml'), servicesYaml);
+  edit?.(root);
+  return root;
 }

@@ -129,7 +129,13 @@ export async function buildService(plan: ServicePlan, deps: BuildServiceDeps): P
     } else {
       const stage = await runTestStage(deps.builder, { ...spec, target: plan.test.stage! }, run, deps.clock);
       const diagnosis = stage.build.ok ? undefined : diagnoseBuildFailure(stage.output, plan.dockerfile);
-      test = { ...stage, line: diagnosis?.line };
+      test = diagnosis
+        ? {
+            ...stage,
+            detail: `test stage "${plan.test.stage}" failed: ${diagnosis.message}`,
+            line: diagnosis.line,
+          }
+        : stage;
     }
     const testSummary = { result: test.result, durationMs: test.durationMs, detail: test.detail };
     if (test.result === 'failed') {
