@@ -29,10 +29,10 @@ export function parseResourcePath(segments: string[]): ResourceRequest | undefin
   return { type, name: rest[1], subresource: rest[2] };
 }
 
-export async function readBody(request: IncomingMessage): Promise<string> {
+export async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** JSON or YAML (apply patches are YAML, of which JSON is a subset). */

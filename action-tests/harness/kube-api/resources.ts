@@ -42,6 +42,7 @@ const storage = grouped('storage.k8s.io', 'v1');
 const events = grouped('events.k8s.io', 'v1');
 const coordination = grouped('coordination.k8s.io', 'v1');
 const certManager = grouped('cert-manager.io', 'v1');
+const apiextensions = grouped('apiextensions.k8s.io', 'v1');
 
 export const RESOURCE_TYPES: ResourceType[] = [
   core('Namespace', 'namespaces', false, { shortNames: ['ns'], hasStatus: true }),
@@ -110,6 +111,12 @@ export const RESOURCE_TYPES: ResourceType[] = [
   storage('CSIDriver', 'csidrivers', false),
   events('Event', 'events', true, { shortNames: ['ev'] }),
   coordination('Lease', 'leases', true),
+  // CRDs are stored (so kubectl's checks of them work) but do not add kinds to the API.
+  apiextensions('CustomResourceDefinition', 'customresourcedefinitions', false, {
+    shortNames: ['crd', 'crds'],
+    hasStatus: true,
+    subresources: ['status'],
+  }),
   certManager('Issuer', 'issuers', true, { hasStatus: true, subresources: ['status'] }),
   certManager('ClusterIssuer', 'clusterissuers', false, { hasStatus: true, subresources: ['status'] }),
   certManager('Certificate', 'certificates', true, {

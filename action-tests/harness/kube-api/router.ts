@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectApi } from './api';
 import { ApiError, badRequest } from './errors';
 import { containerLog } from './logs';
+import { decodeProtobufObject, isProtobuf } from './protobuf';
 import { fieldManagerOf, parseBody, patchKindOf, readBody, type ResourceRequest } from './request';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { groupVersion } from './resources';
@@ -25,7 +26,13 @@ export async function handleResource(
   const { type, namespace, name, subresource } = target;
   const method = request.method ?? 'GET';
   const contentType = request.headers['content-type'];
-  const body = method === 'GET' ? undefined : parseBody(await readBody(request), contentType);
+  const raw = method === 'GET' ? undefined : await readBody(request);
+  const body =
+    raw === undefined
+      ? undefined
+      : isProtobuf(contentType)
+        ? decodeProtobufObject(raw)
+        : parseBody(raw.toString('utf8'), contentType);
   const dryRun =
     query.getAll('dryRun').includes('All') ||
     ((body as KubeObject | undefined)?.dryRun ?? []).includes?.('All');

@@ -114,6 +114,11 @@ async function route(
   if (path === 'version') return sendJson(response, 200, versionInfo());
   if (path === 'api') return sendJson(response, 200, coreVersions(address));
   if (path === 'apis') return sendJson(response, 200, apiGroupList());
+  if (path === 'openapi/v2') {
+    // An empty protobuf message is an empty OpenAPI v2 document: no schemas to validate against.
+    response.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' });
+    return void response.end();
+  }
   if (segments[0] === 'openapi') {
     const document = openApiDocument(segments.slice(1));
     if (document) return sendJson(response, 200, document);
