@@ -129,7 +129,9 @@ export async function run(): Promise<void> {
     core.setOutput('revisions', JSON.stringify(report.outcome?.revisions ?? report.revisions ?? {}));
     if (report.diffPath) core.setOutput('diff', report.diffPath);
     writeSummary(report, redactor, annotations);
-    if (report.result === 'failed' || report.result === 'rolled-back') core.setFailed(redactor.redact(report.message));
+    // A rollback the user asked for (mode: rollback) is a success; one forced by a failed rollout is not.
+    if (report.result === 'failed' || (report.result === 'rolled-back' && inputs.mode === 'deploy'))
+      core.setFailed(redactor.redact(report.message));
   } catch (error) {
     const message = failureMessage(error, (text) => redactor.redact(text));
     report.result = 'failed';

@@ -49,14 +49,31 @@ export const toManifest = (objects: KubeObject[]): string => objects.map((object
 
 const display = (key: string) => key.replace(/\/[^/]*\//, '/');
 
-/** `kubectl diff` of the plan against the cluster, Secret values redacted; '' when nothing differs. */
+/**
+ * `kubectl diff` of the plan against the cluster, Secret values redacted; '' when nothing differs.
+ * The API server cannot dry-run objects in a namespace that does not exist yet (a first install),
+ * so those are listed as creations instead of being sent.
+ */
 export async function serverDiff(
   objects: KubeObject[],
   options: Pick<DeployOptions, 'serverSide' | 'fieldManager' | 'forceConflicts'>,
   deps: Pick<DeployDeps, 'kubectl' | 'redactor'>,
 ): Promise<string> {
-  const diff = await deps.kubectl.diff(toManifest(objects), options);
-  return deps.redactor.redact(redactSecretDiff(diff));
+  const namespaces = [...new Set(objects.map((object) => object.metadata.namespace).filter((name): name is string => !!name))];
+  const existing = namespaces.length
+    ? new Set(
+        (await deps.kubectl.run(['get', 'namespaces', ...namespaces, '--ignore-not-found', '-o', 'name'])).stdout
+          .split('\n')
+          .map((line) => line.replace(/^namespace\//, '').trim()),
+      )
+    : new Set<string>();
+  const pending = objects.filter((object) => object.metadata.namespace && !existing.has(object.metadata.namespace));
+  const diffable = objects.filter((object) => !pending.includes(object));
+  const diff = diffable.length > 0 ? await deps.kubectl.diff(toManifest(diffable), options) : '';
+  const created = pending.map(
+    (object) => `+ create ${kubectlName(object)} in namespace ${object.metadata.namespace} (the namespace does not exist yet)`,
+  );
+  return deps.redactor.redact(redactSecretDiff(diff) + (created.length > 0 ? `${diff && !diff.endsWith('\n') ? '\n' : ''}${created.join('\n')}\n` : ''));
 }
 
 function liveIndex(objects: KubeObject[]): Map<string, KubeObject> {
