@@ -8,3 +8,4 @@ export { POLICY_RULES, checkPolicy } from './policy';
 export type { PolicyRule, PolicyContext } from './rule';
 export { validateSchemas } from './schema-validation';
 export { selects, type LabelSelector } from './selectors';
+export { resolveServiceUrl, type ServiceTarget } from './service-urls';
