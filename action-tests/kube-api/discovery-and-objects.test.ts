@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import type { KubeObject } from '../harness/kube-api';
 import { namespaceYaml, startCluster, type Cluster } from './kubectl';
 
 let cluster: Cluster;
@@ -10,10 +11,9 @@ beforeAll(async () => {
 afterAll(() => cluster?.stop());
 
 /** Reads a watch stream until `count` events arrived (or 5 s passed). */
-function readWatch(url: string, count: number): Promise<{ type: string; object: Record<string, any> }[]> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+function readWatch(url: string, count: number): Promise<{ type: string; object: KubeObject }[]> {
   return new Promise((resolve, reject) => {
-    const events: { type: string; object: Record<string, any> }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const events: { type: string; object: KubeObject }[] = [];
     const request = http.get(url, (response) => {
       let buffer = '';
       response.on('data', (chunk: Buffer) => {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeTempDir } from '../harness';
-import { startKubeApi, type KubeApi, type KubeApiOptions } from '../harness/kube-api';
+import { startKubeApi, type KubeApi, type KubeApiOptions, type KubeObject } from '../harness/kube-api';
 
 export interface KubectlResult {
   code: number;
@@ -27,7 +27,7 @@ export interface Cluster {
   kubectl(args: string[], input?: string): Promise<KubectlResult>;
   /** kubectl that must succeed; returns stdout. */
   ok(args: string[], input?: string): Promise<string>;
-  json(args: string[]): Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json(args: string[]): Promise<KubeObject>;
   stop(): Promise<void>;
 }
 

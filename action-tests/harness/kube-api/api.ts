@@ -1,4 +1,4 @@
-import { ApiError, badRequest, invalid, notFound } from './errors';
+import { ApiError, badRequest, conflict, invalid, notFound } from './errors';
 import { applyDefaults } from './defaults';
 import { recordUpdate, sameContent, serverSideApply } from './managed-fields';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
@@ -212,6 +212,15 @@ export class ObjectApi {
       throw badRequest('apiVersion and kind must be set in the applied configuration');
     const applied = clone(body);
     this.checkTarget(type, namespace, applied, name);
+    // A resourceVersion in the applied object is a precondition (kubectl diff relies on it).
+    const expected = applied.metadata.resourceVersion;
+    if (expected && expected !== before?.metadata.resourceVersion)
+      throw conflict(
+        type.plural,
+        type.group,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     if (type.hasStatus && options.subresource !== 'status') delete applied.status;
     if (!options.fieldManager || options.fieldManager.length > 128)
       throw badRequest('fieldManager is required for apply requests (at most 128 characters)');
