@@ -165,7 +165,14 @@ const mutations: Mutation[] = [
         name: 'host',
         hostPath: { path: '/var/run' },
       }),
-    expected: `${GATEWAY}: spec.template.spec.volumes[1].hostPath: volume host: host paths are refused by Pod Security restricted [security-context]`,
+    expected: `${GATEWAY}: spec.template.spec.volumes[1].hostPath: volume host: hostPath volumes are refused by Pod Security restricted [security-context]`,
+  },
+  {
+    rule: 'security-context',
+    what: 'a host port',
+    mutate: (d) =>
+      (podSpecOf(d, 'Deployment', 'segmentation-service').containers[0].ports[0].hostPort = 8000),
+    expected: `${SEGMENTATION}: ${CONTAINER}.ports[0].hostPort: container segmentation-service must not bind a host port [security-context]`,
   },
   {
     rule: 'writable-tmp',

@@ -29,7 +29,7 @@ export interface SecurityContext {
 export interface Container {
   name: string;
   image?: string;
-  ports?: { name?: string; containerPort: number; protocol?: string }[];
+  ports?: { name?: string; containerPort: number; protocol?: string; hostPort?: number }[];
   env?: EnvVar[];
   envFrom?: { configMapRef?: { name?: string }; secretRef?: { name?: string } }[];
   resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };

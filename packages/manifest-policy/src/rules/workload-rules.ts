@@ -154,6 +154,18 @@ export const resourcesRule: PolicyRule = {
   },
 };
 
+/** The volume types Pod Security `restricted` admits. */
+const RESTRICTED_VOLUME_TYPES = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
+
 /** Namespaces whose Pod Security level is `restricted`; only there is non-root required. */
 function restrictedNamespaces(context: PolicyContext): Set<string> {
   return new Set(
@@ -225,16 +237,31 @@ export const securityContextRule: PolicyRule = {
       }
       if (restricted.has(pod.namespace)) {
         (pod.spec.volumes ?? []).forEach((volume, index) => {
-          if (volume.hostPath)
+          const type = Object.keys(volume).find((key) => key !== 'name');
+          if (type !== undefined && !RESTRICTED_VOLUME_TYPES.includes(type)) {
             findings.push(
               finding(
                 this.id,
                 pod.document,
-                `${pod.specPath}.volumes[${index}].hostPath`,
-                `volume ${volume.name}: host paths are refused by Pod Security restricted`,
+                `${pod.specPath}.volumes[${index}].${type}`,
+                `volume ${volume.name}: ${type} volumes are refused by Pod Security restricted`,
               ),
             );
+          }
         });
+        for (const { container, path } of containersOf(pod)) {
+          (container.ports ?? []).forEach((port, index) => {
+            if (port.hostPort)
+              findings.push(
+                finding(
+                  this.id,
+                  pod.document,
+                  `${path}.ports[${index}].hostPort`,
+                  `container ${container.name} must not bind a host port`,
+                ),
+              );
+          });
+        }
       }
     }
     return findings;
