@@ -2,9 +2,11 @@ import type { PolicyExpectations } from './expectations';
 import type { Finding } from './findings';
 import type { ManifestDocument } from './manifest-set';
 import { policyContext, type PolicyRule } from './rule';
-import { configAndSecretsRule, namespaceRule, noSecretDataRule } from './rules/config-rules';
+import { resourcesRule, securityContextRule } from './rules/container-security-rules';
+import { configAndSecretsRule, noSecretDataRule } from './rules/config-rules';
 import { ingressTlsRule } from './rules/exposure-rules';
 import { monitoringRule } from './rules/monitoring-rules';
+import { namespaceRule } from './rules/namespace-rules';
 import {
   coverageRule,
   defaultDenyRule,
@@ -19,9 +21,7 @@ import {
   imagesRule,
   probesRule,
   replicasRule,
-  resourcesRule,
   scrapeAnnotationsRule,
-  securityContextRule,
   spreadRule,
   writableTmpRule,
 } from './rules/workload-rules';
