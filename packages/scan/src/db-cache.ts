@@ -6,9 +6,14 @@ export interface DbCache {
   save(dir: string, key: string): Promise<void>;
 }
 
-/** The runner variables @actions/cache talks to: ACTIONS_CACHE_URL (service v1) or ACTIONS_RESULTS_URL (v2). */
+/**
+ * Whether the runner offers the Actions cache, decided as @actions/cache does: service v2
+ * (ACTIONS_CACHE_SERVICE_V2, not on GHES) needs ACTIONS_RESULTS_URL, v1 needs ACTIONS_CACHE_URL.
+ */
 export function actionsCacheOffered(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !!(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL);
+  const host = new URL(env.GITHUB_SERVER_URL || 'https://github.com').hostname.toLowerCase();
+  const ghes = host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
+  return env.ACTIONS_CACHE_SERVICE_V2 && !ghes ? !!env.ACTIONS_RESULTS_URL : !!env.ACTIONS_CACHE_URL;
 }
 
 /**

@@ -1,13 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  errorMessage,
-  formatDuration,
-  systemClock,
-  type Clock,
-  type Exec,
-  type Logger,
-} from '@alt-las/action-kit';
+import { errorMessage, systemClock, type Clock, type Exec, type Logger } from '@alt-las/action-kit';
 import type { DbCache } from './db-cache';
 import { ScannerError, stderrTail } from './scanner-error';
 
@@ -38,6 +31,13 @@ export interface DbOutcome {
   notes: string[];
 }
 
+/** DB ages are mostly hours; `30.0h` reads better than minutes, and short ones keep their unit. */
+function age(ms: number): string {
+  if (ms >= 3_600_000) return `${(ms / 3_600_000).toFixed(1)}h`;
+  if (ms >= 60_000) return `${Math.round(ms / 60_000)}m`;
+  return ms >= 1000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms)}ms`;
+}
+
 const RATE_LIMIT = /TOOMANYREQUESTS|429|rate limit|too many requests/i;
 
 /** The time the DB in `cacheDir` was downloaded, from Trivy's metadata.json; undefined when absent. */
@@ -63,6 +63,11 @@ export async function prepareDb(options: DbOptions): Promise<DbOutcome> {
   const clock = options.clock ?? systemClock;
   const { logger } = options;
   const notes: string[] = [];
+  const note = (message: string, warn = false) => {
+    notes.push(message);
+    if (warn) logger.warning(message);
+    else logger.info(message);
+  };
   const dbDir = path.join(options.cacheDir, 'db');
   const day = new Date(clock.now()).toISOString().slice(0, 10);
   const prefix = options.cacheKeyPrefix ?? 'alt-las-trivy-db-';
@@ -76,21 +81,20 @@ export async function prepareDb(options: DbOptions): Promise<DbOutcome> {
       cacheUsable = true;
       try {
         restoredKey = await cache.restore(dbDir, key, [prefix]);
-        notes.push(
+        note(
           restoredKey
             ? `DB restored from the Actions cache (${restoredKey})`
             : 'no DB in the Actions cache yet',
         );
       } catch (error) {
-        notes.push(`restoring the DB from the Actions cache failed: ${errorMessage(error)}`);
+        note(`restoring the DB from the Actions cache failed: ${errorMessage(error)}`, true);
       }
     } else {
-      notes.push(
+      note(
         'the Actions cache is not available on this runner (no ACTIONS_CACHE_URL or ACTIONS_RESULTS_URL); the DB is not cached across runs',
       );
     }
   }
-  for (const note of notes) logger.info(note);
 
   const before = dbDownloadedAt(options.cacheDir)?.getTime();
   const failures: string[] = [];
@@ -115,9 +119,9 @@ export async function prepareDb(options: DbOptions): Promise<DbOutcome> {
       if (fresh && cacheUsable && cache && restoredKey !== key) {
         try {
           await cache.save(dbDir, key);
-          notes.push(`DB saved to the Actions cache as ${key}`);
+          note(`DB saved to the Actions cache as ${key}`);
         } catch (error) {
-          notes.push(`saving the DB to the Actions cache failed: ${errorMessage(error)}`);
+          note(`saving the DB to the Actions cache failed: ${errorMessage(error)}`, true);
         }
       }
       return {
@@ -136,14 +140,13 @@ export async function prepareDb(options: DbOptions): Promise<DbOutcome> {
   }
 
   const cachedAt = dbDownloadedAt(options.cacheDir);
-  const age = cachedAt ? clock.now() - cachedAt.getTime() : undefined;
-  if (cachedAt && age !== undefined && age <= options.maxAgeMs) {
-    notes.push(`every DB repository failed; using the cached DB downloaded ${formatDuration(age)} ago`);
-    logger.warning(notes[notes.length - 1]!);
+  const cachedAge = cachedAt ? clock.now() - cachedAt.getTime() : undefined;
+  if (cachedAt && cachedAge !== undefined && cachedAge <= options.maxAgeMs) {
+    note(`every DB repository failed; using the cached DB downloaded ${age(cachedAge)} ago`, true);
     return { source: 'stale-cache', downloadedAt: cachedAt, failures, notes };
   }
   const cachedNote = cachedAt
-    ? `the cached DB is ${formatDuration(age!)} old, older than max-db-age ${formatDuration(options.maxAgeMs)}`
+    ? `the cached DB is ${age(cachedAge!)} old, older than max-db-age ${age(options.maxAgeMs)}`
     : 'no cached DB is available';
   throw new ScannerError(
     `the vulnerability DB could not be downloaded (${failures.join('; ')}) and ${cachedNote}`,
