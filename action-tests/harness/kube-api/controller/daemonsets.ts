@@ -1,7 +1,7 @@
 import { RESOURCE_TYPES } from '../resources';
 import type { ObjectStore } from '../store';
 import type { KubeObject, Scenario, ScenarioChooser } from '../types';
-import { imagesOf, isOwnedBy } from './names';
+import { imagesOf } from './names';
 import { isPodReady, type PodSimulator } from './pods';
 import { currentRevision } from './revisions';
 
@@ -36,10 +36,7 @@ export class DaemonSetController {
           images: imagesOf(set.spec.template),
         }),
       );
-    let pods = this.pods
-      .list(set.metadata.namespace)
-      .filter((pod) => isOwnedBy(pod, set))
-      .map((pod) => this.pods.advance(pod));
+    let pods = this.pods.ownedBy(set).map((pod) => this.pods.advance(pod));
     for (const pod of pods.filter((p) => p.metadata.labels?.[REVISION_LABEL] !== revision))
       this.pods.delete(pod);
     pods = pods.filter((p) => p.metadata.labels?.[REVISION_LABEL] === revision);

@@ -2,7 +2,7 @@ import { RESOURCE_TYPES } from '../resources';
 import type { ObjectStore } from '../store';
 import type { KubeObject, Scenario, ScenarioChooser } from '../types';
 import { recordEvent } from './events';
-import { imagesOf, isOwnedBy, ownerReference, templateHash, timestamp } from './names';
+import { imagesOf, ownerReference, templateHash, timestamp } from './names';
 import { isPodReady, type PodSimulator } from './pods';
 
 const type = (kind: string) => RESOURCE_TYPES.find((t) => t.kind === kind && t.group === 'apps')!;
@@ -47,12 +47,17 @@ export class DeploymentController {
   ) {}
 
   reconcileAll(): void {
-    for (const deployment of this.store.list(DEPLOYMENT)) this.reconcile(deployment);
+    const sets = new Map<string, KubeObject[]>();
+    for (const rs of this.store.list(REPLICA_SET)) {
+      const owner = ((rs.metadata.ownerReferences ?? []) as KubeObject[]).find((ref) => ref.controller)?.uid;
+      if (owner) sets.set(owner, [...(sets.get(owner) ?? []), rs]);
+    }
+    for (const deployment of this.store.list(DEPLOYMENT))
+      this.reconcile(deployment, sets.get(deployment.metadata.uid) ?? []);
   }
 
-  reconcile(deployment: KubeObject): void {
+  private reconcile(deployment: KubeObject, sets: KubeObject[]): void {
     const namespace = deployment.metadata.namespace;
-    const sets = this.store.list(REPLICA_SET, namespace).filter((rs) => isOwnedBy(rs, deployment));
     const hash = templateHash(deployment.spec.template);
     let current = sets.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
     const maxRevision = Math.max(0, ...sets.map(revisionOf));
@@ -146,7 +151,7 @@ export class DeploymentController {
   }
 
   private podsOf(rs: KubeObject): KubeObject[] {
-    return this.pods.list(rs.metadata.namespace).filter((pod) => isOwnedBy(pod, rs));
+    return this.pods.ownedBy(rs);
   }
 
   /** Scales a ReplicaSet's pods to `replicas`, advances them, and writes the set's status. */

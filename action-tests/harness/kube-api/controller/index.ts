@@ -23,13 +23,14 @@ export class Controller {
   private readonly statefulSets: StatefulSetController;
   private readonly daemonSets: DaemonSetController;
   private readonly jobs: JobController;
+  private readonly pods: PodSimulator;
 
   constructor(
     api: ObjectApi,
     private readonly options: { stepMs: number; scenario: ScenarioChooser },
   ) {
     const now = () => this.steps;
-    const pods = new PodSimulator(api.store, now);
+    const pods = (this.pods = new PodSimulator(api.store, now));
     this.deployments = new DeploymentController(api.store, pods, options.scenario, now, 1);
     this.statefulSets = new StatefulSetController(api.store, pods, options.scenario);
     this.daemonSets = new DaemonSetController(api.store, pods, options.scenario);
@@ -65,6 +66,7 @@ export class Controller {
     if (this.running) return;
     this.running = true;
     try {
+      this.pods.refresh();
       this.deployments.reconcileAll();
       this.statefulSets.reconcileAll();
       this.daemonSets.reconcileAll();

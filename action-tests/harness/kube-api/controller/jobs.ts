@@ -1,7 +1,7 @@
 import { RESOURCE_TYPES } from '../resources';
 import type { ObjectStore } from '../store';
 import type { KubeObject, ScenarioChooser } from '../types';
-import { imagesOf, isOwnedBy, timestamp } from './names';
+import { imagesOf, timestamp } from './names';
 import { isPodReady, type PodSimulator } from './pods';
 
 const JOB = RESOURCE_TYPES.find((t) => t.kind === 'Job')!;
@@ -20,7 +20,7 @@ export class JobController {
 
   private reconcile(job: KubeObject): void {
     if (job.status?.succeeded) return;
-    let pod = this.pods.list(job.metadata.namespace).find((p) => isOwnedBy(p, job));
+    let pod = this.pods.ownedBy(job)[0];
     if (!pod) {
       const scenario = this.chooseScenario({
         kind: 'Job',

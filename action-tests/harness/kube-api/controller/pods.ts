@@ -22,6 +22,8 @@ interface PodLife {
  */
 export class PodSimulator {
   private readonly lives = new Map<string, PodLife>();
+  /** Pods by controller uid, rebuilt once per controller pass so reconciles do not rescan the store. */
+  private index = new Map<string, KubeObject[]>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -54,6 +56,7 @@ export class PodSimulator {
       status: { phase: 'Pending', qosClass: 'BestEffort' },
     });
     this.lives.set(pod.metadata.uid, { born: this.now(), scenario });
+    this.remember(pod);
     if (scenario !== 'unschedulable')
       recordEvent(
         this.store,
@@ -68,12 +71,35 @@ export class PodSimulator {
 
   delete(pod: KubeObject): void {
     this.lives.delete(pod.metadata.uid);
+    this.forget(pod);
     if (this.store.get(POD_TYPE, pod.metadata.namespace, pod.metadata.name))
       this.store.delete(POD_TYPE, pod.metadata.namespace, pod.metadata.name);
   }
 
-  list(namespace: string): KubeObject[] {
-    return this.store.list(POD_TYPE, namespace);
+  /** Re-reads every pod; called at the start of each controller pass. */
+  refresh(): void {
+    this.index = new Map();
+    for (const pod of this.store.list(POD_TYPE)) this.remember(pod);
+  }
+
+  /** The pods `owner` controls, as of the last refresh plus this pass's own changes. */
+  ownedBy(owner: KubeObject): KubeObject[] {
+    return [...(this.index.get(owner.metadata.uid) ?? [])];
+  }
+
+  private remember(pod: KubeObject): void {
+    const owner = ((pod.metadata.ownerReferences ?? []) as KubeObject[]).find((ref) => ref.controller)?.uid;
+    if (!owner) return;
+    const pods = (this.index.get(owner) ?? []).filter((p) => p.metadata.uid !== pod.metadata.uid);
+    this.index.set(owner, [...pods, pod]);
+  }
+
+  private forget(pod: KubeObject): void {
+    for (const [owner, pods] of this.index)
+      this.index.set(
+        owner,
+        pods.filter((p) => p.metadata.uid !== pod.metadata.uid),
+      );
   }
 
   /** Moves a pod to the state its scenario has reached; returns the stored pod. */
@@ -85,7 +111,9 @@ export class PodSimulator {
       : podStatus(pod, life.scenario, this.now() - life.born);
     if (JSON.stringify(status) === JSON.stringify(pod.status)) return pod;
     this.recordTransition(pod, status);
-    return this.store.update(POD_TYPE, { ...pod, status });
+    const updated = this.store.update(POD_TYPE, { ...pod, status });
+    this.remember(updated);
+    return updated;
   }
 
   /** A Job's pod that was running and ready exits 0. */

@@ -2,7 +2,7 @@ import { RESOURCE_TYPES } from '../resources';
 import type { ObjectStore } from '../store';
 import type { KubeObject, Scenario, ScenarioChooser } from '../types';
 import { recordEvent } from './events';
-import { imagesOf, isOwnedBy } from './names';
+import { imagesOf } from './names';
 import { isPodReady, type PodSimulator } from './pods';
 import { currentRevision } from './revisions';
 
@@ -50,8 +50,7 @@ export class StatefulSetController {
     const desired = set.spec.replicas ?? 1;
     const monotonic = set.spec.podManagementPolicy !== 'Parallel';
     let pods = this.pods
-      .list(set.metadata.namespace)
-      .filter((pod) => isOwnedBy(pod, set))
+      .ownedBy(set)
       .map((pod) => this.pods.advance(pod))
       .sort((a, b) => ordinalOf(a, set) - ordinalOf(b, set));
     for (const pod of pods.filter((p) => ordinalOf(p, set) >= desired)) this.pods.delete(pod);
@@ -137,7 +136,7 @@ export class StatefulSetController {
   private writeStatus(set: KubeObject, updateRevision: string): void {
     const fresh = this.store.get(STATEFUL_SET, set.metadata.namespace, set.metadata.name);
     if (!fresh) return;
-    const pods = this.pods.list(set.metadata.namespace).filter((pod) => isOwnedBy(pod, set));
+    const pods = this.pods.ownedBy(set);
     const desired = set.spec.replicas ?? 1;
     const ready = pods.filter(isPodReady).length;
     const updated = pods.filter((p) => p.metadata.labels?.[REVISION_LABEL] === updateRevision).length;
