@@ -84,6 +84,8 @@ const ruleTests = {
         { series: `up${labels('archive-service', 'archive-service-b')}`, values: '0x10' },
         { series: `up${labels('api-gateway', 'api-gateway-a')}`, values: '1x10' },
         { series: `up${labels('api-gateway', 'api-gateway-b')}`, values: '0x10' },
+        { series: `up${labels('segmentation-service', 'segmentation-service-a')}`, values: '1x10' },
+        { series: `up${labels('ai-orchestrator', 'ai-orchestrator-a')}`, values: '1x10' },
       ],
       alert_rule_test: [
         { eval_time: '1m', alertname: 'ServiceDown', exp_alerts: [] },
@@ -95,7 +97,50 @@ const ruleTests = {
               exp_labels: { severity: 'critical', namespace: NS, service: 'archive-service' },
               exp_annotations: {
                 summary: 'archive-service is down',
-                description: 'No archive-service pod has answered a scrape for 2 minutes.',
+                description:
+                  'No archive-service pod has answered a scrape, or none is running, for 2 minutes.',
+              },
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a service (or the database) with no pod at all is down too',
+      interval: '1m',
+      input_series: [
+        { series: `up${labels('archive-service', 'archive-service-a')}`, values: '1x10' },
+        { series: `up${labels('api-gateway', 'api-gateway-a')}`, values: '1x10' },
+        { series: `up${labels('segmentation-service', 'segmentation-service-a')}`, values: '1x10' },
+        { series: `up${labels('ai-orchestrator', 'ai-orchestrator-a')}`, values: '1 1 1' },
+      ],
+      alert_rule_test: [
+        { eval_time: '4m', alertname: 'ServiceDown', exp_alerts: [] },
+        {
+          eval_time: '10m',
+          alertname: 'ServiceDown',
+          exp_alerts: [
+            {
+              exp_labels: { severity: 'critical', namespace: NS, service: 'ai-orchestrator' },
+              exp_annotations: {
+                summary: 'ai-orchestrator is down',
+                description:
+                  'No ai-orchestrator pod has answered a scrape, or none is running, for 2 minutes.',
+              },
+            },
+          ],
+        },
+        {
+          // No PostgreSQL pod is scraped in this case either.
+          eval_time: '10m',
+          alertname: 'DatabaseDown',
+          exp_alerts: [
+            {
+              exp_labels: { severity: 'critical', namespace: NS },
+              exp_annotations: {
+                summary: 'PostgreSQL is down',
+                description:
+                  'PostgreSQL (or its exporter) has not answered, or is not running, for 1 minute; the Archive Service cannot store anything.',
               },
             },
           ],
@@ -174,7 +219,10 @@ const ruleTests = {
     {
       name: 'the database is down when PostgreSQL stops answering its exporter',
       interval: '1m',
-      input_series: [{ series: `pg_up${labels('postgres', 'postgres-0')}`, values: '1 1 0 0 0 0' }],
+      input_series: [
+        { series: `pg_up${labels('postgres', 'postgres-0')}`, values: '1 1 0 0 0 0' },
+        { series: `up${labels('postgres', 'postgres-0')}`, values: '1x5' },
+      ],
       alert_rule_test: [
         { eval_time: '2m', alertname: 'DatabaseDown', exp_alerts: [] },
         {
@@ -186,7 +234,7 @@ const ruleTests = {
               exp_annotations: {
                 summary: 'PostgreSQL is down',
                 description:
-                  'PostgreSQL (or its exporter) has not answered for 1 minute; the Archive Service cannot store anything.',
+                  'PostgreSQL (or its exporter) has not answered, or is not running, for 1 minute; the Archive Service cannot store anything.',
               },
             },
           ],
