@@ -5,6 +5,7 @@ import {
   actionsExecRunner,
   actionsLogger,
   AnnotationBudget,
+  ANNOTATIONS_PER_LEVEL,
   ConfigurationError,
   errorMessage,
   failureMessage,
@@ -199,7 +200,8 @@ async function gate(setup: Plan, redactor: SecretRedactor): Promise<void> {
   }
 
   const review = evaluator.reviewIgnores();
-  const annotations = new AnnotationBudget();
+  // One error annotation per step is kept for the failure message itself (GitHub shows ten).
+  const annotations = new AnnotationBudget(undefined, ANNOTATIONS_PER_LEVEL - 1);
   for (const outcome of outcomes) {
     if (outcome.error)
       annotations.add({
