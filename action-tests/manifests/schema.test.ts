@@ -119,7 +119,14 @@ describe('schema validation reports', () => {
       (documents) => {
         objectOf(documents, 'PodDisruptionBudget', 'segmentation-service').kind = 'PodDisruptionBudjet';
       },
-      'segmentation-service.yaml: PodDisruptionBudjet atlas-production/segmentation-service (document 4): kind: no API schema for policy/v1 PodDisruptionBudjet (misspelled kind or version?) [schema]',
+      'segmentation-service.yaml: PodDisruptionBudjet atlas-production/segmentation-service (document 4): kind: no API schema for policy/v1 PodDisruptionBudjet (misspelled kind, or a version the API no longer serves?) [schema]',
+    ],
+    [
+      'an API version that current Kubernetes no longer serves',
+      (documents) => {
+        objectOf(documents, 'PodDisruptionBudget', 'ai-orchestrator').apiVersion = 'policy/v1beta1';
+      },
+      'ai-orchestrator.yaml: PodDisruptionBudget atlas-production/ai-orchestrator (document 4): kind: no API schema for policy/v1beta1 PodDisruptionBudget (misspelled kind, or a version the API no longer serves?) [schema]',
     ],
     [
       'an unknown field of a cert-manager Issuer',

@@ -29,7 +29,7 @@ export async function validateSchemas(documents: ManifestDocument[]): Promise<Fi
           RULE,
           document,
           'kind',
-          `no API schema for ${apiVersion} ${kind} (misspelled kind or version?)`,
+          `no API schema for ${apiVersion} ${kind} (misspelled kind, or a version the API no longer serves?)`,
         ),
       );
       continue;
