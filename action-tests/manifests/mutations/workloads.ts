@@ -246,6 +246,13 @@ export const workloadMutations: Mutation[] = [
     expected: `${SEGMENTATION}: ${CONTAINER}.envFrom[0].configMapRef.name: ConfigMap segmentation-settings is not in the manifests [config-and-secrets]`,
   },
   {
+    rule: 'config-and-secrets',
+    what: 'a password in a ConfigMap',
+    mutate: (d) => (objectOf(d, 'ConfigMap', 'archive-service-config').data.DB_PASSWORD = 'canary'),
+    expected:
+      'archive-service.yaml: ConfigMap atlas-production/archive-service-config (document 1): data.DB_PASSWORD: DB_PASSWORD looks like a secret; ConfigMaps are not for secrets [config-and-secrets]',
+  },
+  {
     rule: 'no-secret-data',
     what: 'a committed Secret value',
     mutate: (d) =>

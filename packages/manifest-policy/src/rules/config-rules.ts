@@ -17,6 +17,20 @@ export const configAndSecretsRule: PolicyRule = {
         (document.object.data ?? {}) as Record<string, string>,
       ]),
     );
+    for (const configMap of ofKind(documents, 'ConfigMap')) {
+      for (const key of Object.keys((configMap.object.data ?? {}) as object).filter((name) =>
+        SECRET_NAME.test(name),
+      )) {
+        findings.push(
+          finding(
+            this.id,
+            configMap,
+            `data.${key}`,
+            `${key} looks like a secret; ConfigMaps are not for secrets`,
+          ),
+        );
+      }
+    }
     for (const pod of pods) {
       for (const { container, path } of containersOf(pod)) {
         (container.envFrom ?? []).forEach((source, index) => {
