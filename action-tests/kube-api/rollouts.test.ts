@@ -315,7 +315,10 @@ spec:
 
   test('a StatefulSet stuck on a broken pod stays stuck after undo until that pod is deleted (as on a real cluster)', async () => {
     // `rollout undo` made its manager the owner of the image, so the next apply needs to force.
-    await cluster.ok(['apply', '--server-side', '--force-conflicts', '-f', '-'], statefulSet('postgres:crash-loop'));
+    await cluster.ok(
+      ['apply', '--server-side', '--force-conflicts', '-f', '-'],
+      statefulSet('postgres:crash-loop'),
+    );
     await eventually(async () =>
       (await podsOf('postgres')).some(
         (p) => p.status.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff',
