@@ -72,7 +72,7 @@ test('kubectl applies every document server-side and the pods of every workload 
     promtail: 1,
   };
   let counts: Record<string, number> = {};
-  for (let attempt = 0; attempt < 40; attempt++) {
+  for (let attempt = 0; attempt < 120; attempt++) {
     const pods = await kubectl(['get', 'pods', '--all-namespaces', '-o', 'json']);
     const items = (
       JSON.parse(pods.stdout) as {
