@@ -4,7 +4,12 @@ import * as path from 'node:path';
 import { renderVariables } from '@alt-las/manifest-policy';
 import { makeTempDir } from '../harness/paths';
 import { startKubeApi, type KubeApi } from '../harness/kube-api';
-import { manifestDirectory, productionDocuments, sampleVars, seedReplicas } from './production-manifests';
+import {
+  manifestDirectory,
+  productionDocuments,
+  sampleVars,
+  productionReplicas,
+} from './production-manifests';
 
 /**
  * The manifests as k8s-deploy applies them: rendered, then server-side applied by the real kubectl to
@@ -65,7 +70,7 @@ test('kubectl applies every document server-side and the pods of every workload 
   expect(apply.stdout.trim().split('\n')).toHaveLength(productionDocuments().length);
 
   const expected: Record<string, number> = {
-    ...seedReplicas,
+    ...productionReplicas,
     prometheus: 1,
     grafana: 1,
     loki: 1,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../harness/paths';
-import { productionExpectations, sampleVars, seedReplicas } from './production-manifests';
+import { productionExpectations, sampleVars, productionReplicas } from './production-manifests';
 
 const page = fs.readFileSync(path.join(repoRoot, 'docs', 'operations.md'), 'utf8');
 const rows = page.split('\n').filter((line) => line.startsWith('|'));
@@ -22,7 +22,7 @@ describe('the operator page agrees with the manifests', () => {
     expect(row(`\`${name}\``)).toBeDefined();
   });
 
-  test.each(Object.entries(seedReplicas))('%s runs %i replicas', (name, replicas) => {
+  test.each(Object.entries(productionReplicas))('%s runs %i replicas', (name, replicas) => {
     // What runs where: | namespace | workload | kind | replicas | ...
     const line = rows.find((entry) => cells(entry)[2]?.startsWith(`\`${name}\``));
     expect(cells(line ?? '')[4]).toBe(String(replicas));

@@ -21,8 +21,8 @@ export const sampleVars = {
   ACME_EMAIL: 'ops@alt-las.example',
 };
 
-/** Replica counts of the migration plan. */
-export const seedReplicas = {
+/** Replica counts of the ALT_LAS production plan. */
+export const productionReplicas = {
   'api-gateway': 3,
   'segmentation-service': 2,
   'ai-orchestrator': 2,
@@ -47,7 +47,7 @@ export function productionExpectations(): PolicyExpectations {
       port: service.port,
       health: service.healthPath,
     })),
-    replicas: seedReplicas,
+    replicas: productionReplicas,
     vars: sampleVars,
   });
 }

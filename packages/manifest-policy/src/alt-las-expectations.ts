@@ -24,7 +24,7 @@ const OUTSIDE_POD: EndpointRef = {
   labels: { app: 'other' },
 };
 
-/** The ALT_LAS production expectations: replicas from the migration plan, ports from the services file. */
+/** The ALT_LAS production expectations: replicas from the production plan, ports from the services file. */
 export function altLasExpectations(settings: AltLasSettings): PolicyExpectations {
   const { vars } = settings;
   const services = settings.services.map((service) => ({

@@ -29,7 +29,7 @@ function servicePods(
 export const replicasRule: PolicyRule = {
   id: 'replicas',
   description:
-    'Each service is a Deployment (PostgreSQL a StatefulSet) with the replica count of the migration plan',
+    'Each service is a Deployment (PostgreSQL a StatefulSet) with the replica count of the production plan',
   check({ expect, pods }) {
     const findings: Finding[] = [];
     const wanted = [
