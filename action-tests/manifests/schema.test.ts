@@ -101,6 +101,14 @@ describe('schema validation reports', () => {
       'archive-service.yaml: Deployment atlas-production/archive-service (document 2): spec.replicas: must be integer [schema]',
     ],
     [
+      'an annotation that is not a string',
+      (documents) => {
+        objectOf(documents, 'Deployment', 'loki').spec.template.metadata.annotations['prometheus.io/port'] =
+          3100;
+      },
+      'monitoring.yaml: Deployment atlas-production/loki (document 19): spec.template.metadata.annotations["prometheus.io/port"]: must be string [schema]',
+    ],
+    [
       'a missing required field',
       (documents) => {
         delete objectOf(documents, 'Deployment', 'ai-orchestrator').spec.selector;

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type Schema } from 'ajv';
+import { appendField } from './field-path';
 import { describeSchemaError, pointerToPath, type SchemaError } from './kubernetes-schema';
 import { unknownFieldsOfType } from './strict-fields';
 
@@ -169,7 +170,7 @@ function describe(error: ErrorObject): SchemaError {
   if (additionalProperty !== undefined) {
     const base = pointerToPath(error.instancePath);
     return {
-      path: base === '' ? additionalProperty : `${base}.${additionalProperty}`,
+      path: appendField(base, additionalProperty),
       message: 'unknown field',
     };
   }

@@ -1,3 +1,5 @@
+import { appendField, appendIndex } from './field-path';
+
 /**
  * Validation against the Kubernetes API's JSON schemas (types, required fields, formats and enums) as
  * compiled by `kubernetes-models` from the official OpenAPI document.
@@ -79,7 +81,7 @@ export function pointerToPath(pointer: string): string {
     .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce(
-      (path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`),
+      (path, part) => (/^\d+$/.test(part) ? appendIndex(path, Number(part)) : appendField(path, part)),
       '',
     );
 }

@@ -49,7 +49,7 @@ async function errorsOf(
   const errors = await schemaErrors(object, apiVersion, kind);
   if (errors === undefined || !hasModel(apiVersion, kind)) return undefined;
   const unknown = unknownFields(object, apiVersion, kind).map((field) => {
-    const guess = closestName(field.path.slice(field.path.lastIndexOf('.') + 1), field.allowed);
+    const guess = closestName(field.name, field.allowed);
     return {
       path: field.path,
       message: guess

@@ -1,4 +1,5 @@
 import * as models from '@kubernetes/client-node/dist/gen/models/all.js';
+import { appendField, appendIndex } from './field-path';
 
 /**
  * Unknown-field detection from the field lists of the official Kubernetes client, which is generated
@@ -17,8 +18,10 @@ interface ModelClass {
 const registry = models as unknown as Record<string, ModelClass | undefined>;
 
 export interface UnknownField {
-  /** JSON pointer-ish path, e.g. `spec.template.spec.containers[0].readinesProbe`. */
+  /** e.g. `spec.template.spec.containers[0].readinesProbe`. */
   path: string;
+  /** The unknown field itself: `readinesProbe`. */
+  name: string;
   /** The fields that are allowed there. */
   allowed: string[];
 }
@@ -52,13 +55,13 @@ function walk(value: unknown, type: string, path: string, found: UnknownField[])
   const array = ARRAY.exec(type);
   if (array) {
     if (Array.isArray(value))
-      value.forEach((item, index) => walk(item, array[1]!, `${path}[${index}]`, found));
+      value.forEach((item, index) => walk(item, array[1]!, appendIndex(path, index), found));
     return;
   }
   const map = MAP.exec(type);
   if (map) {
     if (typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, item] of Object.entries(value)) walk(item, map[1]!, join(path, key), found);
+      for (const [key, item] of Object.entries(value)) walk(item, map[1]!, appendField(path, key), found);
     }
     return;
   }
@@ -71,11 +74,8 @@ function walk(value: unknown, type: string, path: string, found: UnknownField[])
   );
   for (const [key, item] of Object.entries(value)) {
     const itemType = attributes.get(key);
-    if (itemType === undefined) found.push({ path: join(path, key), allowed: [...attributes.keys()].sort() });
-    else walk(item, itemType, join(path, key), found);
+    if (itemType === undefined)
+      found.push({ path: appendField(path, key), name: key, allowed: [...attributes.keys()].sort() });
+    else walk(item, itemType, appendField(path, key), found);
   }
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
 }
