@@ -28,7 +28,7 @@ export function writeSummary(report: Report, redactor: SecretRedactor, annotatio
   const revisions = report.outcome?.revisions ?? report.revisions ?? {};
   if (report.plan) {
     summary.table(
-      ['Workload', 'Images', 'Revision before', 'Revision after'],
+      ['Workload', 'Images of this release', 'Revision before', 'Revision after'],
       workloadImages(report.plan.objects).map(({ workload, containers }) => [
         workload,
         containers.map((container) => `${container.name}: \`${container.image}\``).join('\n'),
@@ -56,8 +56,8 @@ export function writeSummary(report: Report, redactor: SecretRedactor, annotatio
     const shown = diff.length > DIFF_SHOWN_BYTES ? `${diff.slice(0, DIFF_SHOWN_BYTES)}\n... (the full diff is in the \`diff\` output file)` : diff;
     summary.details('Server-side diff (Secret values redacted)', `\`\`\`diff\n${shown}\n\`\`\``);
   }
+  // The failure message itself becomes the step's error through core.setFailed; these add one per workload.
   if (report.result === 'failed' || report.result === 'rolled-back') {
-    annotations.add({ level: 'error', title: `k8s-deploy ${report.result}`, message: redactor.redact(report.message) });
     for (const diagnosis of (outcome?.diagnoses ?? []).slice(0, 5)) {
       annotations.add({ level: 'error', title: diagnosis.workload.replace(/\/[^/]*\//, '/'), message: redactor.redact(diagnosis.reason) });
     }

@@ -1,5 +1,6 @@
 import { formatDuration, type Logger, type SecretRedactor } from '@alt-las/action-kit';
 import { stringify } from 'yaml';
+import { ANNOTATIONS } from './annotate';
 import { diagnoseFailures, type Diagnosis } from './diagnose';
 import { isWorkload, kubectlName, objectKey, type KubeObject } from './kube-object';
 import type { Kubectl } from './kubectl';
@@ -161,7 +162,13 @@ export async function deployPlan(plan: KubeObject[], options: DeployOptions, dep
     await restoreWorkloads(restore, { kubectl, fieldManager: options.fieldManager });
     const healed = await waitForWorkloads(restore, { watcher: deps.watcher, timeoutMs: options.timeoutMs, logger });
     outcome.rolledBack = restorable.map(display);
-    const targets = restorable.map((key) => `${display(key)} revision ${records.get(key)!.revision ?? '?'}`).join(', ');
+    const targets = restorable
+      .map((key) => {
+        const record = records.get(key)!;
+        const version = record.live?.metadata.annotations?.[ANNOTATIONS.version];
+        return `${display(key)} revision ${record.revision ?? '?'}${version ? ` (release ${version})` : ''}`;
+      })
+      .join(', ');
     if (healed.ok && restore.length > 0 && outcome.notRestorable.length === 0) {
       outcome.result = 'rolled-back';
       outcome.message = `rollout failed (${reasons}); rolled back to ${targets}`;

@@ -104,6 +104,7 @@ export async function diagnoseFailures(
         const involved = (event as { involvedObject?: { name?: string } }).involvedObject?.name ?? '';
         return names.has(involved) || (workload !== undefined && involved.startsWith(`${workload.metadata.name}-`));
       })
+      .sort((a, b) => eventTime(a).localeCompare(eventTime(b)))
       .slice(-EVENTS)
       .map((event) => {
         const e = event as { type?: string; reason?: string; message?: string; involvedObject?: { kind?: string; name?: string } };
@@ -112,6 +113,11 @@ export async function diagnoseFailures(
     diagnoses.push({ workload: failure.workload, reason: redact(failure.reason), pods: podDiagnoses, events: related });
   }
   return diagnoses;
+}
+
+function eventTime(event: KubeObject): string {
+  const e = event as { lastTimestamp?: string; eventTime?: string; metadata: { creationTimestamp?: unknown } };
+  return String(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '');
 }
 
 /** Markdown for the job summary. */
