@@ -1,6 +1,6 @@
 import { errorMessage, retry, systemClock, type Clock, type Logger } from '@alt-las/action-kit';
 import type { HealthSettings } from './checks-file';
-import type { HttpClient } from './http-client';
+import { isCertificateError, type HttpClient } from './http-client';
 import { check, type CheckResult } from './results';
 
 export interface HealthOptions {
@@ -65,6 +65,7 @@ export async function checkHealth(
             deadlineMs: Math.max(0, options.warmupMs - (clock.now() - started)),
             clock,
             random: options.random,
+            retryable: (error) => !isCertificateError(error),
             description: `health of ${name}`,
             onRetry: ({ attempt, delayMs, error }) =>
               options.logger.info(
@@ -74,6 +75,18 @@ export async function checkHealth(
         );
       } catch (error) {
         const last = errorMessage((error as { cause?: unknown }).cause ?? error);
+        if (isCertificateError(error)) {
+          return check(
+            'health',
+            name,
+            'fail',
+            `TLS certificate rejected: ${last} (see the security checks)`,
+            {
+              durationMs: clock.now() - started,
+              details: { url, attempts },
+            },
+          );
+        }
         return check(
           'health',
           name,

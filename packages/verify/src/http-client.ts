@@ -8,6 +8,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   timeoutMs?: number;
+  /** false skips certificate verification: for inspecting headers when the TLS checks report the certificate. */
+  verifyTls?: boolean;
 }
 
 export interface HttpResponse {
@@ -48,6 +50,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             ...request.headers,
           },
           ca,
+          rejectUnauthorized: request.verifyTls ?? true,
           agent: false,
           timeout: request.timeoutMs ?? options.defaultTimeoutMs ?? 10_000,
         },
@@ -88,4 +91,12 @@ export function trustedAuthorities(extraPem: string | undefined): string[] | und
 export function headerValue(headers: http.IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** A TLS verification failure: retrying cannot fix it, and the security checks explain it in detail. */
+export function isCertificateError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return (
+    typeof code === 'string' && /CERT|SELF_SIGNED|ALTNAME|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)
+  );
 }
