@@ -14,7 +14,7 @@ export const repository = (service: string) => `${REGISTRY}/${OWNER}/alt-las-${s
 
 /** A release manifest of the given services, each pushed with `fill` repeated as its digest. */
 export function releaseManifestFile(dir: string, version: string, fill: string, services = ['api-gateway', 'archive-service']): string {
-  const file = path.join(dir, `release-${version}-${fill}.json`);
+  const file = path.join(dir, `release-${version}-${fill}-${services.join("+")}.json`);
   writeReleaseManifest(
     file,
     createReleaseManifest(
