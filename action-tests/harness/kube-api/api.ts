@@ -1,10 +1,11 @@
-import { ApiError, badRequest, conflict, invalid, notFound } from './errors';
+import { badRequest, conflict, invalid, notFound } from './errors';
 import { applyDefaults } from './defaults';
 import { recordUpdate, sameContent, serverSideApply } from './managed-fields';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { groupVersion, RESOURCE_TYPES, storageKey, type ResourceType } from './resources';
 import { clone, type ObjectStore } from './store';
 import type { KubeObject } from './types';
+import { checkTarget, validate } from './validation';
 
 export interface WriteOptions {
   dryRun: boolean;
@@ -15,12 +16,10 @@ export interface WriteOptions {
 
 export type PatchKind = 'apply' | 'strategic' | 'merge' | 'json';
 
-const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 /** One resource type per storage (autoscaling/v1 and v2 share theirs). */
 const STORED_TYPES = RESOURCE_TYPES.filter(
   (type, index) => RESOURCE_TYPES.findIndex((other) => storageKey(other) === storageKey(type)) === index,
 );
-const NAMESPACE_TYPE = RESOURCE_TYPES.find((t) => t.kind === 'Namespace')!;
 
 /** The write paths of the API server (create, replace, patch, apply, delete) over the object store. */
 export class ObjectApi {
@@ -29,87 +28,6 @@ export class ObjectApi {
   constructor(readonly store: ObjectStore) {}
 
   private allocateIp = () => `10.96.${Math.floor(this.nextIp / 250)}.${(this.nextIp++ % 250) + 1}`;
-
-  private checkTarget(
-    type: ResourceType,
-    namespace: string | undefined,
-    object: KubeObject,
-    name?: string,
-  ): void {
-    if (object === null || typeof object !== 'object' || Array.isArray(object))
-      throw badRequest('the request body must be a single object');
-    if (object.kind !== undefined && object.kind !== type.kind)
-      throw badRequest(
-        `the kind "${object.kind}" does not match the resource ${type.plural} (kind ${type.kind})`,
-      );
-    if (object.apiVersion !== undefined && object.apiVersion !== groupVersion(type))
-      throw badRequest(`the apiVersion "${object.apiVersion}" does not match ${groupVersion(type)}`);
-    object.apiVersion = groupVersion(type);
-    object.kind = type.kind;
-    object.metadata ??= {};
-    if (!object.metadata.name && object.metadata.generateName)
-      object.metadata.name = `${object.metadata.generateName}${Math.random().toString(36).slice(2, 7)}`;
-    if (name !== undefined) {
-      object.metadata.name ??= name;
-      if (object.metadata.name !== name)
-        throw badRequest(
-          `the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`,
-        );
-    }
-    const objectName = object.metadata.name;
-    if (!objectName)
-      throw invalid(type.kind, type.group, '', [{ field: 'metadata.name', message: 'Required value' }]);
-    if (!NAME.test(objectName) || objectName.length > 253)
-      throw invalid(type.kind, type.group, objectName, [
-        {
-          field: 'metadata.name',
-          message: `Invalid value: "${objectName}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
-        },
-      ]);
-    if (type.namespaced) {
-      if (object.metadata.namespace && object.metadata.namespace !== namespace)
-        throw badRequest(
-          `the namespace of the provided object does not match the namespace sent on the request`,
-        );
-      object.metadata.namespace = namespace;
-      if (!this.store.get(NAMESPACE_TYPE, undefined, namespace!))
-        throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, {
-          name: namespace,
-          kind: 'namespaces',
-        });
-    } else delete object.metadata.namespace;
-  }
-
-  private validate(type: ResourceType, object: KubeObject): void {
-    const name = object.metadata.name as string;
-    const causes: { field: string; message: string }[] = [];
-    const template = object.spec?.template;
-    if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(type.kind)) {
-      if (!object.spec?.selector) causes.push({ field: 'spec.selector', message: 'Required value' });
-      const labels = (template?.metadata?.labels ?? {}) as Record<string, string>;
-      for (const [key, value] of Object.entries(
-        (object.spec?.selector?.matchLabels ?? {}) as Record<string, string>,
-      ))
-        if (labels[key] !== value)
-          causes.push({
-            field: 'spec.template.metadata.labels',
-            message: '`selector` does not match template `labels`',
-          });
-    }
-    const podSpec = type.kind === 'Pod' ? object.spec : template?.spec;
-    if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod'].includes(type.kind)) {
-      const containers = (podSpec?.containers ?? []) as KubeObject[];
-      if (containers.length === 0)
-        causes.push({ field: 'spec.template.spec.containers', message: 'Required value' });
-      containers.forEach((c, i) => {
-        if (!c.name)
-          causes.push({ field: `spec.template.spec.containers[${i}].name`, message: 'Required value' });
-        if (!c.image)
-          causes.push({ field: `spec.template.spec.containers[${i}].image`, message: 'Required value' });
-      });
-    }
-    if (causes.length > 0) throw invalid(type.kind, type.group, name, causes);
-  }
 
   /** Defaults, secrets normalisation and generation/status rules for an object about to be stored. */
   private finish(
@@ -143,7 +61,7 @@ export class ObjectApi {
           { field: 'spec.selector', message: 'field is immutable' },
         ]);
     } else object.metadata.generation = 1;
-    this.validate(type, object);
+    validate(type, object);
     return object;
   }
 
@@ -154,7 +72,7 @@ export class ObjectApi {
     options: WriteOptions,
   ): KubeObject {
     const object = clone(body);
-    this.checkTarget(type, namespace, object);
+    checkTarget(this.store, type, namespace, object);
     delete object.metadata.managedFields;
     delete object.metadata.resourceVersion;
     const existing = this.store.get(type, namespace, object.metadata.name);
@@ -172,7 +90,7 @@ export class ObjectApi {
     options: WriteOptions,
   ): KubeObject {
     const object = clone(body);
-    this.checkTarget(type, namespace, object, name);
+    checkTarget(this.store, type, namespace, object, name);
     const before = this.store.mustGet(type, namespace, name);
     const prepared = this.finish(type, before, object, options.subresource);
     return this.commit(type, before, prepared, options, object.metadata.resourceVersion);
@@ -193,7 +111,7 @@ export class ObjectApi {
       kind === 'json'
         ? jsonPatch(before, body)
         : ((kind === 'merge' ? mergePatch(before, body) : strategicMergePatch(before, body)) as KubeObject);
-    this.checkTarget(type, namespace, patched, name);
+    checkTarget(this.store, type, namespace, patched, name);
     const prepared = this.finish(type, before, patched, options.subresource);
     return this.commit(type, before, prepared, options, (body as KubeObject)?.metadata?.resourceVersion);
   }
@@ -211,7 +129,7 @@ export class ObjectApi {
     if (!body.apiVersion || !body.kind)
       throw badRequest('apiVersion and kind must be set in the applied configuration');
     const applied = clone(body);
-    this.checkTarget(type, namespace, applied, name);
+    checkTarget(this.store, type, namespace, applied, name);
     // A resourceVersion in the applied object is a precondition (kubectl diff relies on it).
     const expected = applied.metadata.resourceVersion;
     if (expected && expected !== before?.metadata.resourceVersion)

@@ -99,6 +99,7 @@ export class ObjectStore {
         object.metadata.name,
         'the object has been modified; please apply your changes to the latest version and try again',
       );
+    // A write that changes nothing keeps the resourceVersion and notifies no watcher.
     if (
       JSON.stringify(current) ===
       JSON.stringify({

@@ -2,7 +2,8 @@ import { RESOURCE_TYPES } from '../resources';
 import type { ObjectStore } from '../store';
 import type { KubeObject, Scenario, ScenarioChooser } from '../types';
 import { imagesOf } from './names';
-import { isPodReady, type PodSimulator } from './pods';
+import { isPodReady } from './pod-status';
+import type { PodSimulator } from './pods';
 import { currentRevision } from './revisions';
 
 const DAEMON_SET = RESOURCE_TYPES.find((t) => t.kind === 'DaemonSet')!;

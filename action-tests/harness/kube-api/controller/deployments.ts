@@ -2,8 +2,10 @@ import { RESOURCE_TYPES } from '../resources';
 import type { ObjectStore } from '../store';
 import type { KubeObject, Scenario, ScenarioChooser } from '../types';
 import { recordEvent } from './events';
-import { imagesOf, ownerReference, templateHash, timestamp } from './names';
-import { isPodReady, type PodSimulator } from './pods';
+import { deploymentStatus } from './deployment-status';
+import { imagesOf, ownerReference, templateHash } from './names';
+import { isPodReady } from './pod-status';
+import type { PodSimulator } from './pods';
 
 const type = (kind: string) => RESOURCE_TYPES.find((t) => t.kind === kind && t.group === 'apps')!;
 const DEPLOYMENT = type('Deployment');
@@ -221,66 +223,11 @@ export class DeploymentController {
     oldPods: KubeObject[],
     rollout: Rollout,
   ): void {
-    const desired = deployment.spec.replicas ?? 1;
-    const ready = [...newPods, ...oldPods].filter(isPodReady).length;
-    const replicas = newPods.length + oldPods.length;
-    const updated = newPods.length;
-    const complete =
-      updated === desired && replicas === desired && newPods.filter(isPodReady).length === desired;
     const deadlineSteps = ((deployment.spec.progressDeadlineSeconds ?? 600) / 60) * this.stepsPerMinute;
-    const previous = (deployment.status?.conditions ?? []) as KubeObject[];
-    const timedOut =
-      !complete &&
-      (this.now() - rollout.lastProgress >= deadlineSteps ||
-        previous.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'));
-    const rsName = current.metadata.name;
-    const progressing = complete
-      ? {
-          status: 'True',
-          reason: 'NewReplicaSetAvailable',
-          message: `ReplicaSet "${rsName}" has successfully progressed.`,
-        }
-      : timedOut
-        ? {
-            status: 'False',
-            reason: 'ProgressDeadlineExceeded',
-            message: `ReplicaSet "${rsName}" has timed out progressing.`,
-          }
-        : { status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` };
-    const available = ready >= desired - maxUnavailable(deployment, desired);
-    const availableCondition = available
-      ? {
-          status: 'True',
-          reason: 'MinimumReplicasAvailable',
-          message: 'Deployment has minimum availability.',
-        }
-      : {
-          status: 'False',
-          reason: 'MinimumReplicasUnavailable',
-          message: 'Deployment does not have minimum availability.',
-        };
-    const condition = (type: string, next: KubeObject) => {
-      const old = previous.find((c) => c.type === type);
-      const same = old && old.status === next.status && old.reason === next.reason;
-      const now = timestamp();
-      return {
-        type,
-        ...next,
-        lastUpdateTime: same ? old.lastUpdateTime : now,
-        lastTransitionTime: old && old.status === next.status ? old.lastTransitionTime : now,
-      };
-    };
-    const status: KubeObject = {
-      observedGeneration: deployment.metadata.generation,
-      replicas,
-      updatedReplicas: updated,
-      readyReplicas: ready,
-      availableReplicas: ready,
-      ...(replicas - ready > 0 ? { unavailableReplicas: replicas - ready } : {}),
-      conditions: [condition('Available', availableCondition), condition('Progressing', progressing)],
-    };
-    if (ready === 0) delete status.readyReplicas;
-    if (ready === 0) delete status.availableReplicas;
+    const status = deploymentStatus(deployment, current.metadata.name, newPods, oldPods, {
+      deadlinePassed: this.now() - rollout.lastProgress >= deadlineSteps,
+      maxUnavailable: maxUnavailable(deployment, deployment.spec.replicas ?? 1),
+    });
     if (JSON.stringify(status) === JSON.stringify(deployment.status)) return;
     const fresh = this.store.get(DEPLOYMENT, deployment.metadata.namespace, deployment.metadata.name);
     if (fresh) this.store.update(DEPLOYMENT, { ...fresh, status });

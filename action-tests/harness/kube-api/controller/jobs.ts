@@ -2,7 +2,8 @@ import { RESOURCE_TYPES } from '../resources';
 import type { ObjectStore } from '../store';
 import type { KubeObject, ScenarioChooser } from '../types';
 import { imagesOf, timestamp } from './names';
-import { isPodReady, type PodSimulator } from './pods';
+import { isPodReady } from './pod-status';
+import type { PodSimulator } from './pods';
 
 const JOB = RESOURCE_TYPES.find((t) => t.kind === 'Job')!;
 

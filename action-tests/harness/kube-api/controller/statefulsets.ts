@@ -3,7 +3,8 @@ import type { ObjectStore } from '../store';
 import type { KubeObject, Scenario, ScenarioChooser } from '../types';
 import { recordEvent } from './events';
 import { imagesOf } from './names';
-import { isPodReady, type PodSimulator } from './pods';
+import { isPodReady } from './pod-status';
+import type { PodSimulator } from './pods';
 import { currentRevision } from './revisions';
 
 const STATEFUL_SET = RESOURCE_TYPES.find((t) => t.kind === 'StatefulSet')!;
