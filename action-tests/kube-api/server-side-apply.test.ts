@@ -231,4 +231,75 @@ describe('patches', () => {
     ]);
     expect(failed.code).toBe(1);
   });
+
+  test('strategic merge directives: $patch delete of a list item, $patch replace of a map, $retainKeys', async () => {
+    await apply('alt-las-deploy', deploymentYaml('directives', IMAGE));
+    await cluster.ok([
+      'patch',
+      '-n',
+      'atlas',
+      'deployment/directives',
+      '--type=strategic',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"extra","image":"busybox:1.36"}]}}}}',
+    ]);
+    await cluster.ok([
+      'patch',
+      '-n',
+      'atlas',
+      'deployment/directives',
+      '--type=strategic',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"extra","$patch":"delete"}]}}}}',
+    ]);
+    await cluster.ok([
+      'patch',
+      '-n',
+      'atlas',
+      'deployment/directives',
+      '--type=strategic',
+      '-p',
+      '{"spec":{"selector":{"$patch":"replace","matchLabels":{"app.kubernetes.io/name":"directives"}},"strategy":{"$retainKeys":["type"],"type":"Recreate"}}}',
+    ]);
+    const object = await getDeployment('directives');
+    expect(object.spec.template.spec.containers.map((c: KubeObject) => c.name)).toEqual(['directives']);
+    expect(object.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(object.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'directives' } });
+  });
+});
+
+describe('client-side apply and list items', () => {
+  test('kubectl apply without --server-side creates, then updates through a three-way strategic merge', async () => {
+    const first = await cluster.kubectl(['apply', '-f', '-'], deploymentYaml('classic', IMAGE));
+    expect(first.stdout).toBe('deployment.apps/classic created\n');
+    const second = await cluster.kubectl(
+      ['apply', '-f', '-'],
+      deploymentYaml('classic', 'ghcr.io/alt-las/classic:2.0.0', { replicas: 4 }),
+    );
+    expect(second.stdout).toBe('deployment.apps/classic configured\n');
+    const object = await getDeployment('classic');
+    expect(object.spec.replicas).toBe(4);
+    expect(object.spec.template.spec.containers[0].image).toBe('ghcr.io/alt-las/classic:2.0.0');
+    expect(object.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).toContain(
+      'classic:2.0.0',
+    );
+    expect(managers(object)).toEqual(expect.arrayContaining(['kubectl-client-side-apply/Update']));
+  });
+
+  test('a container the applier no longer lists is removed from the associative list', async () => {
+    const twoContainers = deploymentYaml('pair', IMAGE).replace(
+      '          readinessProbe:',
+      '        - name: sidecar\n          image: busybox:1.36\n          readinessProbe:',
+    );
+    await apply('alt-las-deploy', twoContainers);
+    expect(
+      (await getDeployment('pair')).spec.template.spec.containers.map((c: KubeObject) => c.name),
+    ).toEqual(['pair', 'sidecar']);
+    await apply('alt-las-deploy', deploymentYaml('pair', IMAGE));
+    const object = await getDeployment('pair');
+    expect(object.spec.template.spec.containers.map((c: KubeObject) => c.name)).toEqual(['pair']);
+    expect(object.spec.template.spec.containers[0].readinessProbe).toEqual({
+      httpGet: { path: '/health', port: 3000 },
+    });
+  });
 });

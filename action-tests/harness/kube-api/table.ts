@@ -38,6 +38,17 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Ready', cell: (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}` },
     { name: 'Images', priority: 1, cell: images },
   ],
+  DaemonSet: [
+    { name: 'Desired', type: 'integer', cell: (o) => o.status?.desiredNumberScheduled ?? 0 },
+    { name: 'Current', type: 'integer', cell: (o) => o.status?.currentNumberScheduled ?? 0 },
+    { name: 'Ready', type: 'integer', cell: (o) => o.status?.numberReady ?? 0 },
+    { name: 'Up-to-date', type: 'integer', cell: (o) => o.status?.updatedNumberScheduled ?? 0 },
+    { name: 'Available', type: 'integer', cell: (o) => o.status?.numberAvailable ?? 0 },
+  ],
+  Job: [
+    { name: 'Status', cell: (o) => (o.status?.succeeded ? 'Complete' : 'Running') },
+    { name: 'Completions', cell: (o) => `${o.status?.succeeded ?? 0}/${o.spec?.completions ?? 1}` },
+  ],
   ReplicaSet: [
     { name: 'Desired', type: 'integer', cell: (o) => o.spec?.replicas ?? 0 },
     { name: 'Current', type: 'integer', cell: (o) => o.status?.replicas ?? 0 },
