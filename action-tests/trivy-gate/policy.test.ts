@@ -279,7 +279,9 @@ describe('baseline', () => {
   const baseline = new Baseline('previous');
   baseline.add(
     ['api-gateway'],
-    parseTrivyReport(JSON.stringify(trivyReport('ghcr.io/alt-las/alt-las-api-gateway:0.9.0', previous))),
+    findingsOf(
+      parseTrivyReport(JSON.stringify(trivyReport('ghcr.io/alt-las/alt-las-api-gateway:0.9.0', previous))),
+    ),
   );
   const known = baseline.lookup(['api-gateway'])!;
   const isKnown = (f: Finding) => baseline.isKnown(known, f);

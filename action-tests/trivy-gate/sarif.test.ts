@@ -62,7 +62,7 @@ function sarifFor(artifactName: string, ignores = '') {
     artifact: IMAGE,
     trivyVersion: '0.69.3',
     evaluated: evaluation.evaluated,
-  }) as {
+  }) as unknown as {
     runs: {
       automationDetails: { id: string };
       tool: {
@@ -144,6 +144,26 @@ test('category per image, and file locations escaped as URI references', () => {
   expect(uris).toContain(IMAGE);
   const secret = run.results.find((r) => r.ruleId === 'aws-secret-access-key')!;
   expect(secret.locations[0]!.physicalLocation.region.startLine).toBe(7);
+});
+
+test('over the code scanning limit, blocking and severe findings are kept and the rest counted', () => {
+  const findings = findingsOf(
+    parseTrivyReport(JSON.stringify(trivyReport('build/api-gateway.tar', template))),
+  );
+  const evaluated = new PolicyEvaluator({
+    failOnSeverity: 'HIGH',
+    ignoreUnfixed: true,
+    failOn: 'all',
+    ignores: [],
+    vex: [],
+    now: new Date(),
+  }).evaluate(findings, { imageName: IMAGE }).evaluated;
+  const log = buildSarif({ imageName: IMAGE, category: 'c', artifact: IMAGE, evaluated, maxResults: 3 });
+  const results = (log.runs[0] as unknown as { results: { ruleId: string }[] }).results;
+  // Four findings block (three CRITICAL, one HIGH): the CRITICAL ones win the three places.
+  expect(results.map((r) => r.ruleId).sort()).toEqual(['CVE-2025-1', 'CVE-2025-1', 'aws-secret-access-key']);
+  expect(log.runs[0]!.properties.omittedResults).toBe(4);
+  expect(validate(log)).toEqual([]);
 });
 
 test('ignored findings are left out of the SARIF', () => {

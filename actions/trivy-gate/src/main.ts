@@ -24,11 +24,11 @@ import {
   actionsDbCache,
   buildSarif,
   describeFinding,
-  findingsOf,
   loadBaseline,
   loadIgnoreFile,
   loadVex,
   PolicyEvaluator,
+  SARIF_MAX_RESULTS,
   prepareDb,
   scanImage,
   ScannerError,
@@ -152,22 +152,25 @@ async function gate(setup: Plan, redactor: SecretRedactor): Promise<void> {
   const evaluator = new PolicyEvaluator(policy);
   const outcomes: ImageOutcome[] = [];
   const sarifFiles: string[] = [];
+  const sarifNotes: string[] = [];
   let trivyVersion = inputs.trivyVersion;
   for (const target of targets) {
     await core.group(`Scan ${target.name}`, async () => {
       const reportFile = path.join(reportsDir, `${target.name}.json`);
       try {
-        const report = await scanImage(target, {
+        const findings = await scanImage(target, {
           trivy,
           exec,
           cacheDir,
           scanners: inputs.scanners,
           reportFile,
           workDir,
+        }).then(({ header, findings }) => {
+          trivyVersion = header.Trivy?.Version ?? trivyVersion;
+          return findings;
         });
-        trivyVersion = report.Trivy?.Version ?? trivyVersion;
         const known = baseline?.lookup(targetAliases(target));
-        const evaluation = evaluator.evaluate(findingsOf(report), {
+        const evaluation = evaluator.evaluate(findings, {
           imageName: target.image,
           isKnown: baseline ? (finding) => (known ? baseline.isKnown(known, finding) : false) : undefined,
         });
@@ -180,6 +183,12 @@ async function gate(setup: Plan, redactor: SecretRedactor): Promise<void> {
           evaluated: evaluation.evaluated,
         });
         fs.writeFileSync(sarifFile, JSON.stringify(sarif));
+        const omitted = sarif.runs[0]!.properties.omittedResults;
+        if (omitted > 0) {
+          sarifNotes.push(
+            `${target.name}: the SARIF keeps the ${SARIF_MAX_RESULTS} most important findings; ${omitted} more are only in the report (code scanning shows ${SARIF_MAX_RESULTS} per run)`,
+          );
+        }
         sarifFiles.push(sarifFile);
         core.info(
           `${target.name}: ${evaluation.evaluated.length} finding(s), ${evaluation.blocking.length} blocking: ${evaluation.verdict}`,
@@ -287,6 +296,7 @@ async function gate(setup: Plan, redactor: SecretRedactor): Promise<void> {
     dbNote: db ? dbNote(db) : undefined,
     annotationsNote: annotations.omittedNote() || undefined,
   });
+  for (const note of sarifNotes) summary.paragraph(note);
   if (uploadErrors.length > 0) summary.paragraph(`SARIF upload failed: ${uploadErrors.join('; ')}`);
   fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY ?? '/dev/null', redactor.redact(summary.toString()));
 

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigurationError } from '@alt-las/action-kit';
 import { parseImageReference } from '@alt-las/release-model';
-import { findingKey, findingsOf, parseTrivyReport, type Finding, type TrivyReport } from './trivy-report';
+import { readTrivyReport, type ReadReport } from './report-reader';
+import { findingKey, type Finding } from './trivy-report';
 
 /**
  * The findings of a previous release, per image. Reports are matched to images by file name
@@ -14,8 +15,8 @@ export class Baseline {
 
   constructor(readonly source: string) {}
 
-  add(names: string[], report: TrivyReport): void {
-    const keys = new Set(findingsOf(report).map((finding) => findingKey('', finding)));
+  add(names: string[], findings: Finding[]): void {
+    const keys = new Set(findings.map((finding) => findingKey('', finding)));
     for (const name of names) {
       const existing = this.byName.get(name);
       if (existing) for (const key of keys) existing.add(key);
@@ -51,7 +52,7 @@ function repositoryLeaf(reference: string | undefined): string | undefined {
 }
 
 /** Names a baseline report answers to: its file name and the repository names Trivy recorded. */
-export function reportNames(file: string, report: TrivyReport): string[] {
+export function reportNames(file: string, report: ReadReport['header']): string[] {
   const names = [path.basename(file).replace(/(\.trivy)?\.json$/, '')];
   for (const reference of [
     report.ArtifactName,
@@ -77,16 +78,16 @@ export function loadBaseline(location: string): Baseline {
     : [location];
   const baseline = new Baseline(location);
   for (const file of files) {
-    let report: TrivyReport;
+    let report: ReadReport;
     try {
-      report = parseTrivyReport(fs.readFileSync(file, 'utf8'));
+      report = readTrivyReport(fs.readFileSync(file));
     } catch (error) {
       throw new ConfigurationError(
         `baseline ${file} is not a Trivy JSON report: ${(error as Error).message}`,
         'baseline',
       );
     }
-    baseline.add(reportNames(file, report), report);
+    baseline.add(reportNames(file, report.header), report.findings);
   }
   if (baseline.images === 0)
     throw new ConfigurationError(`baseline ${location} holds no Trivy JSON reports (*.json)`, 'baseline');

@@ -13,3 +13,4 @@ export * from './trivy-db';
 export * from './db-cache';
 export * from './trivy-scanner';
 export * from './sarif-upload';
+export * from './report-reader';

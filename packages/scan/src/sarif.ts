@@ -1,11 +1,13 @@
 import * as crypto from 'node:crypto';
 import type { Evaluated } from './policy';
-import { SEVERITY_SCORE, sarifLevel, type Severity } from './severity';
+import { compareSeverity, SEVERITY_SCORE, sarifLevel, type Severity } from './severity';
 import { findingKey, type Finding } from './trivy-report';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The key of our fingerprint in `partialFingerprints`; versioned so a future change cannot collide. */
 export const FINGERPRINT_KEY = 'altLasFinding/v1';
+/** Code scanning shows at most 5,000 results per run and rejects uploads over 25,000. */
+export const SARIF_MAX_RESULTS = 5000;
 
 export interface SarifInput {
   /** Image repository (or archive name) the findings belong to; part of every fingerprint. */
@@ -17,6 +19,27 @@ export interface SarifInput {
   trivyVersion?: string;
   /** Findings as the policy saw them; ignored and not-affected ones are left out of the SARIF. */
   evaluated: Evaluated[];
+  /** Results kept when there are more: blocking first, then by severity. */
+  maxResults?: number;
+}
+
+const RANKED: Evaluated['disposition'][] = ['blocking', 'known', 'unfixed', 'below-threshold'];
+
+/** The findings that go into the SARIF, most important first when they must be cut to `max`. */
+export function sarifSelection(
+  evaluated: Evaluated[],
+  max = SARIF_MAX_RESULTS,
+): { kept: Evaluated[]; omitted: number } {
+  const active = evaluated.filter(
+    (item) => item.disposition !== 'ignored' && item.disposition !== 'not-affected',
+  );
+  if (active.length <= max) return { kept: active, omitted: 0 };
+  const sorted = [...active].sort(
+    (a, b) =>
+      RANKED.indexOf(a.disposition) - RANKED.indexOf(b.disposition) ||
+      compareSeverity(a.finding.severity, b.finding.severity),
+  );
+  return { kept: sorted.slice(0, max), omitted: active.length - max };
 }
 
 interface SarifRule {
@@ -83,13 +106,20 @@ export function fingerprint(imageName: string, finding: Finding): string {
   return crypto.createHash('sha256').update(findingKey(imageName, finding)).digest('hex');
 }
 
+/** The SARIF log; typed only as far as callers read it. */
+export interface SarifLog {
+  version: '2.1.0';
+  $schema: string;
+  runs: (Record<string, unknown> & { properties: Record<string, unknown> & { omittedResults: number } })[];
+}
+
 /** One SARIF 2.1.0 log with one run for one image. */
-export function buildSarif(input: SarifInput): Record<string, unknown> {
+export function buildSarif(input: SarifInput): SarifLog {
   const rules: SarifRule[] = [];
   const ruleIndex = new Map<string, number>();
   const results: Record<string, unknown>[] = [];
-  for (const item of input.evaluated) {
-    if (item.disposition === 'ignored' || item.disposition === 'not-affected') continue;
+  const { kept, omitted } = sarifSelection(input.evaluated, input.maxResults);
+  for (const item of kept) {
     const { finding } = item;
     let index = ruleIndex.get(finding.id);
     if (index === undefined) {
@@ -138,7 +168,7 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
         automationDetails: { id: `${input.category}/` },
         results,
         columnKind: 'utf16CodeUnits',
-        properties: { image: input.imageName, artifact: input.artifact },
+        properties: { image: input.imageName, artifact: input.artifact, omittedResults: omitted },
       },
     ],
   };

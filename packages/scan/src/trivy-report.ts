@@ -112,39 +112,45 @@ function cvssScore(vulnerability: TrivyVulnerability): number | undefined {
   return undefined;
 }
 
+type ResultContext = Pick<TrivyResult, 'Target' | 'Class' | 'Type'>;
+
+export function vulnerabilityFinding(v: TrivyVulnerability, result: ResultContext): Finding {
+  return {
+    kind: 'vulnerability',
+    id: v.VulnerabilityID,
+    severity: toSeverity(v.Severity),
+    target: result.Target,
+    resultClass: result.Class ?? 'unknown',
+    resultType: result.Type,
+    pkgName: v.PkgName,
+    pkgId: v.PkgID,
+    purl: v.PkgIdentifier?.PURL,
+    installed: v.InstalledVersion,
+    fixed: v.FixedVersion || undefined,
+    status: v.Status,
+    title: v.Title || v.Description?.slice(0, 120) || v.VulnerabilityID,
+    url: v.PrimaryURL,
+    cvssScore: cvssScore(v),
+  };
+}
+
+export function secretFinding(s: TrivySecret, result: ResultContext): Finding {
+  return {
+    kind: 'secret',
+    id: s.RuleID,
+    severity: toSeverity(s.Severity),
+    target: result.Target,
+    resultClass: result.Class ?? 'secret',
+    title: s.Title || s.Category || s.RuleID,
+    line: s.StartLine,
+  };
+}
+
 export function findingsOf(report: TrivyReport): Finding[] {
   const findings: Finding[] = [];
   for (const result of report.Results ?? []) {
-    for (const v of result.Vulnerabilities ?? []) {
-      findings.push({
-        kind: 'vulnerability',
-        id: v.VulnerabilityID,
-        severity: toSeverity(v.Severity),
-        target: result.Target,
-        resultClass: result.Class ?? 'unknown',
-        resultType: result.Type,
-        pkgName: v.PkgName,
-        pkgId: v.PkgID,
-        purl: v.PkgIdentifier?.PURL,
-        installed: v.InstalledVersion,
-        fixed: v.FixedVersion || undefined,
-        status: v.Status,
-        title: v.Title || v.Description?.slice(0, 120) || v.VulnerabilityID,
-        url: v.PrimaryURL,
-        cvssScore: cvssScore(v),
-      });
-    }
-    for (const s of result.Secrets ?? []) {
-      findings.push({
-        kind: 'secret',
-        id: s.RuleID,
-        severity: toSeverity(s.Severity),
-        target: result.Target,
-        resultClass: result.Class ?? 'secret',
-        title: s.Title || s.Category || s.RuleID,
-        line: s.StartLine,
-      });
-    }
+    for (const v of result.Vulnerabilities ?? []) findings.push(vulnerabilityFinding(v, result));
+    for (const s of result.Secrets ?? []) findings.push(secretFinding(s, result));
   }
   return findings;
 }

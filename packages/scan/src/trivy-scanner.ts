@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { Exec } from '@alt-las/action-kit';
 import type { ScanTarget } from './scan-targets';
 import { ScannerError, stderrTail } from './scanner-error';
-import { parseTrivyReport, type TrivyReport } from './trivy-report';
+import { readTrivyReport, type ReadReport } from './report-reader';
 
 export interface ScanOptions {
   trivy: string;
@@ -40,10 +40,10 @@ export function scanArguments(
 }
 
 /**
- * Scans one image and returns Trivy's report. Any exit code other than 0 (we ask for 0 on findings)
+ * Scans one image and returns the findings of Trivy's report. Any exit code other than 0 (we ask for 0 on findings)
  * or a missing or malformed report is a ScannerError: the gate never guesses a verdict from it.
  */
-export async function scanImage(target: ScanTarget, options: ScanOptions): Promise<TrivyReport> {
+export async function scanImage(target: ScanTarget, options: ScanOptions): Promise<ReadReport> {
   if (target.archive && !fs.existsSync(target.archive)) {
     throw new ScannerError(`${target.name}: image archive ${target.archive} does not exist`);
   }
@@ -61,7 +61,7 @@ export async function scanImage(target: ScanTarget, options: ScanOptions): Promi
     throw new ScannerError(`${target.name}: trivy exited 0 but wrote no report`);
   }
   try {
-    return parseTrivyReport(fs.readFileSync(options.reportFile, 'utf8'));
+    return readTrivyReport(fs.readFileSync(options.reportFile));
   } catch (error) {
     throw new ScannerError(`${target.name}: trivy's report is unusable: ${(error as Error).message}`);
   }
