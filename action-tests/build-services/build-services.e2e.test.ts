@@ -98,7 +98,7 @@ test('outputs and summary describe the build', () => {
     });
     expect(first.summary).toMatch(
       new RegExp(
-        `\\| ${service.name} \\| passed \\| [^|]+ \\| 1\\.\\d MB \\| 2 \\| \`${service.build!.digest}\``,
+        `\\| ${service.name} \\| passed \\| [^|]+ \\| 1\\.\\d MB \\| ${service.build!.layers} \\| \`${service.build!.digest}\``,
       ),
     );
   }

@@ -61,7 +61,7 @@ describe('BuildahBuilder', () => {
         'bud',
         '--isolation',
         'chroot',
-        '--layers',
+        '--layers=false',
         '--file',
         '/src/api/Dockerfile',
         '--build-arg',

@@ -41,7 +41,8 @@ export class BuildahBuilder implements ImageBuilder {
       'bud',
       '--isolation',
       'chroot',
-      '--layers',
+      // With vfs every committed step is a full copy of the rootfs; one commit per build is far faster.
+      '--layers=false',
       '--file',
       spec.dockerfile,
       ...pairs('--build-arg', spec.buildArgs),
