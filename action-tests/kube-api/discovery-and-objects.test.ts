@@ -67,6 +67,24 @@ describe('discovery', () => {
       expect(out.split('\n')).toContain(name);
   });
 
+  test('kubectl discovers everything in two aggregated requests; the per-group documents are served too', async () => {
+    const before = cluster.api.requests.length;
+    await cluster.ok(['get', 'pods', '-n', 'atlas', `--cache-dir=${cluster.dir}/fresh-cache`]);
+    const discovery = cluster.api.requests.slice(before).filter((r) => /^\/apis?(\?|$)/.test(r.path));
+    expect(discovery.map((r) => r.path.split('?')[0])).toEqual(['/api', '/apis']);
+    const apps = JSON.parse(await cluster.ok(['get', '--raw', '/apis/apps/v1']));
+    expect(apps.kind).toBe('APIResourceList');
+    expect(apps.resources.map((r: KubeObject) => r.name)).toEqual(
+      expect.arrayContaining([
+        'deployments',
+        'deployments/status',
+        'deployments/scale',
+        'statefulsets',
+        'controllerrevisions',
+      ]),
+    );
+  });
+
   test('kubectl version reports the server, and an unknown kind is refused by discovery', async () => {
     expect(await cluster.ok(['version', '-o', 'json'])).toMatch(
       /"serverVersion"[\s\S]*"gitVersion": "v1\.32/,

@@ -81,3 +81,52 @@ export function apiResourceList(group: string, version: string): KubeObject | un
     resources: types.flatMap(resourceEntries),
   };
 }
+
+/** The media type of aggregated discovery (one request for every group's resources). */
+export const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+export const wantsAggregatedDiscovery = (accept: string | undefined) =>
+  /g=apidiscovery\.k8s\.io;v=v2;as=APIGroupDiscoveryList/.test(accept ?? '');
+
+function discoveryResource(type: ResourceType): KubeObject {
+  const kind = { group: type.group, version: type.version, kind: type.kind };
+  return {
+    resource: type.plural,
+    responseKind: kind,
+    scope: type.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: type.kind.toLowerCase(),
+    verbs: verbsOf(type),
+    ...(type.shortNames ? { shortNames: type.shortNames } : {}),
+    ...(ALL_CATEGORY.has(type.kind) ? { categories: ['all'] } : {}),
+    ...(type.subresources
+      ? {
+          subresources: type.subresources.map((sub) => ({
+            subresource: sub,
+            responseKind: sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : kind,
+            verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
+          })),
+        }
+      : {}),
+  };
+}
+
+/** Aggregated discovery for `/api` (core, `legacy`) or `/apis` (every named group). */
+export function aggregatedDiscovery(legacy: boolean): KubeObject {
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: 'apidiscovery.k8s.io/v2',
+    metadata: {},
+    items: groupVersions()
+      .filter((g) => (g.group === '') === legacy)
+      .map((g) => ({
+        metadata: { name: g.group },
+        versions: g.versions.map((version) => ({
+          version,
+          resources: RESOURCE_TYPES.filter((t) => t.group === g.group && t.version === version).map(
+            discoveryResource,
+          ),
+          freshness: 'Current',
+        })),
+      })),
+  };
+}

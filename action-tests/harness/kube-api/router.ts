@@ -9,9 +9,14 @@ import { groupVersion } from './resources';
 import { toTable, wantsTable } from './table';
 import type { KubeObject } from './types';
 
-export function sendJson(response: ServerResponse, code: number, body: unknown): void {
+export function sendJson(
+  response: ServerResponse,
+  code: number,
+  body: unknown,
+  contentType = 'application/json',
+): void {
   const text = JSON.stringify(body);
-  response.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  response.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
   response.end(text);
 }
 

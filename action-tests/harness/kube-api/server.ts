@@ -1,7 +1,16 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ObjectApi } from './api';
-import { apiGroup, apiGroupList, apiResourceList, coreVersions, versionInfo } from './discovery';
+import {
+  AGGREGATED_DISCOVERY,
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  coreVersions,
+  versionInfo,
+  wantsAggregatedDiscovery,
+} from './discovery';
 import { ApiError } from './errors';
 import { kubeconfigFor, writeKubeconfigFile } from './kubeconfig';
 import { openApiDocument } from './openapi';
@@ -112,6 +121,8 @@ async function route(
     return void response.end('ok');
   }
   if (path === 'version') return sendJson(response, 200, versionInfo());
+  if ((path === 'api' || path === 'apis') && wantsAggregatedDiscovery(request.headers.accept))
+    return sendJson(response, 200, aggregatedDiscovery(path === 'api'), AGGREGATED_DISCOVERY);
   if (path === 'api') return sendJson(response, 200, coreVersions(address));
   if (path === 'apis') return sendJson(response, 200, apiGroupList());
   if (path === 'openapi/v2') {
