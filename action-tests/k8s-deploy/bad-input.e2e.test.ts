@@ -18,7 +18,11 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const writes = () => kube.requests.filter((request) => ['PATCH', 'POST', 'PUT', 'DELETE'].includes(request.method) && !request.path.includes('dryRun')).length;
+const writes = () =>
+  kube.requests.filter(
+    (request) =>
+      ['PATCH', 'POST', 'PUT', 'DELETE'].includes(request.method) && !request.path.includes('dryRun'),
+  ).length;
 
 async function attempt(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
   const before = writes();
@@ -41,16 +45,24 @@ async function attempt(inputs: Record<string, string>, env: Record<string, strin
   return run;
 }
 
-const failure = (run: ActionRun) => run.annotations.filter((annotation) => annotation.level === 'error').map((annotation) => annotation.message).join('\n');
+const failure = (run: ActionRun) =>
+  run.annotations
+    .filter((annotation) => annotation.level === 'error')
+    .map((annotation) => annotation.message)
+    .join('\n');
 
 test('invalid YAML names the file and line', async () => {
   const run = await attempt({ manifests: 'action-tests/k8s-deploy/fixtures/bad/invalid-yaml.yaml' });
-  expect(failure(run)).toMatch(/^action-tests\/k8s-deploy\/fixtures\/bad\/invalid-yaml\.yaml:7: invalid YAML: Map keys must be unique/);
+  expect(failure(run)).toMatch(
+    /^action-tests\/k8s-deploy\/fixtures\/bad\/invalid-yaml\.yaml:7: invalid YAML: Map keys must be unique/,
+  );
 });
 
 test('an unknown kind names the file and line', async () => {
   const run = await attempt({ manifests: 'action-tests/k8s-deploy/fixtures/bad/unknown-kind.yaml' });
-  expect(failure(run)).toContain('action-tests/k8s-deploy/fixtures/bad/unknown-kind.yaml:6: unknown kind "Deploymnet" (apiVersion apps/v1)');
+  expect(failure(run)).toContain(
+    'action-tests/k8s-deploy/fixtures/bad/unknown-kind.yaml:6: unknown kind "Deploymnet" (apiVersion apps/v1)',
+  );
 });
 
 test('an unknown ${VAR} names the file, line and the allowed variables', async () => {
@@ -61,15 +73,30 @@ test('an unknown ${VAR} names the file, line and the allowed variables', async (
 });
 
 test("a released service's image missing from the manifests is refused", async () => {
-  const run = await attempt({ 'release-manifest': releaseManifestFile(dir, '1.0.0', 'a', ['api-gateway', 'archive-service', 'ai-orchestrator']) });
-  expect(failure(run)).toContain('released image 127.0.0.1:5000/alt-las/alt-las-ai-orchestrator (ai-orchestrator) is not run by any container in the manifests');
+  const run = await attempt({
+    'release-manifest': releaseManifestFile(dir, '1.0.0', 'a', [
+      'api-gateway',
+      'archive-service',
+      'ai-orchestrator',
+    ]),
+  });
+  expect(failure(run)).toContain(
+    'released image 127.0.0.1:5000/alt-las/alt-las-ai-orchestrator (ai-orchestrator) is not run by any container in the manifests',
+  );
 });
 
 test('a garbage kubeconfig is refused without echoing it', async () => {
   const garbage = 'garbage-kubeconfig-Xk29-value';
   const run = await attempt({ kubeconfig: garbage });
-  expect(failure(run)).toBe('input "kubeconfig": expected a kubeconfig (YAML with clusters, contexts and users), plain or base64-encoded; the value given is not one');
-  expect(run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).not.toContain(garbage);
+  expect(failure(run)).toBe(
+    'input "kubeconfig": expected a kubeconfig (YAML with clusters, contexts and users), plain or base64-encoded; the value given is not one',
+  );
+  expect(
+    run.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n'),
+  ).not.toContain(garbage);
 });
 
 test('an unreachable cluster fails with a clear message within the timeout', async () => {
@@ -82,20 +109,34 @@ test('an unreachable cluster fails with a clear message within the timeout', asy
   });
   const kubeconfig = kube.kubeconfig().replace(/http:\/\/127\.0\.0\.1:\d+/, `http://127.0.0.1:${port}`);
   const run = await attempt({ kubeconfig, timeout: '5s' });
-  expect(failure(run)).toMatch(new RegExp(`^cannot reach the cluster within 5s: .*127\\.0\\.0\\.1:${port}.*refused`, 's'));
+  expect(failure(run)).toMatch(
+    new RegExp(`^cannot reach the cluster within 5s: .*127\\.0\\.0\\.1:${port}.*refused`, 's'),
+  );
   expect(run.durationMs).toBeLessThan(15_000);
 });
 
 test('no kubectl on PATH says how to get one', async () => {
   const empty = makeTempDir('no-kubectl');
   const run = await attempt({}, { PATH: empty });
-  expect(failure(run)).toBe('kubectl is not on PATH; install it in an earlier step or set input "kubectl-version" to a release such as 1.32.4');
+  expect(failure(run)).toBe(
+    'kubectl is not on PATH; install it in an earlier step or set input "kubectl-version" to a release such as 1.32.4',
+  );
 });
 
 test('bad inputs name the input and what was expected', async () => {
-  expect(failure(await attempt({ mode: 'upgrade' }))).toBe('input "mode": got "upgrade", expected one of deploy, diff, rollback');
-  expect(failure(await attempt({ mode: 'rollback' }))).toMatch(/^input "rollback-to": required with mode rollback/);
-  expect(failure(await attempt({ timeout: 'soon' }))).toBe('input "timeout": got "soon", expected a duration such as 30s, 10m or 1h30m');
-  expect(failure(await attempt({ vars: 'lower=1' }))).toMatch(/^input "vars": "lower" is not a variable name/);
-  expect(failure(await attempt({ 'release-manifest': '', images: '' }))).toMatch(/^give input "release-manifest" or "images"/);
+  expect(failure(await attempt({ mode: 'upgrade' }))).toBe(
+    'input "mode": got "upgrade", expected one of deploy, diff, rollback',
+  );
+  expect(failure(await attempt({ mode: 'rollback' }))).toMatch(
+    /^input "rollback-to": required with mode rollback/,
+  );
+  expect(failure(await attempt({ timeout: 'soon' }))).toBe(
+    'input "timeout": got "soon", expected a duration such as 30s, 10m or 1h30m',
+  );
+  expect(failure(await attempt({ vars: 'lower=1' }))).toMatch(
+    /^input "vars": "lower" is not a variable name/,
+  );
+  expect(failure(await attempt({ 'release-manifest': '', images: '' }))).toMatch(
+    /^give input "release-manifest" or "images"/,
+  );
 });

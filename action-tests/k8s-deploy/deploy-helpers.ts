@@ -13,20 +13,34 @@ export const digest = (fill: string) => `sha256:${fill.repeat(64)}`;
 export const repository = (service: string) => `${REGISTRY}/${OWNER}/alt-las-${service}`;
 
 /** A release manifest of the given services, each pushed with `fill` repeated as its digest. */
-export function releaseManifestFile(dir: string, version: string, fill: string, services = ['api-gateway', 'archive-service']): string {
-  const file = path.join(dir, `release-${version}-${fill}-${services.join("+")}.json`);
+export function releaseManifestFile(
+  dir: string,
+  version: string,
+  fill: string,
+  services = ['api-gateway', 'archive-service'],
+): string {
+  const file = path.join(dir, `release-${version}-${fill}-${services.join('+')}.json`);
   writeReleaseManifest(
     file,
     createReleaseManifest(
       { version, tags: [version], sha: '0123456789abcdef0123456789abcdef01234567' },
-      services.map((name) => ({ name, image: repository(name), publish: { digest: digest(fill), refs: [`${repository(name)}:${version}`] } })),
+      services.map((name) => ({
+        name,
+        image: repository(name),
+        publish: { digest: digest(fill), refs: [`${repository(name)}:${version}`] },
+      })),
     ),
   );
   return file;
 }
 
 export const fixtureVars = (version: string) =>
-  [`IMAGE_REGISTRY=${REGISTRY}`, `IMAGE_OWNER=${OWNER}`, `RELEASE_VERSION=${version}`, 'API_HOST=api.alt-las.test'].join('\n');
+  [
+    `IMAGE_REGISTRY=${REGISTRY}`,
+    `IMAGE_OWNER=${OWNER}`,
+    `RELEASE_VERSION=${version}`,
+    'API_HOST=api.alt-las.test',
+  ].join('\n');
 
 /** Runs the bundled action (and its post step) against the stand-in with the small fixture release. */
 export async function deploy(
@@ -52,19 +66,35 @@ export async function deploy(
 }
 
 /** Images of a Deployment's pod template and of its ready pods, as the stand-in holds them. */
-export function running(kube: KubeApi, name: string, namespace = 'atlas-test'): { template: string[]; readyPods: string[] } {
+export function running(
+  kube: KubeApi,
+  name: string,
+  namespace = 'atlas-test',
+): { template: string[]; readyPods: string[] } {
   const deployment = kube.objects('Deployment', namespace).find((object) => object.metadata.name === name);
-  const images = (spec: { containers: { image: string }[] }) => spec.containers.map((container) => container.image);
+  const images = (spec: { containers: { image: string }[] }) =>
+    spec.containers.map((container) => container.image);
   const pods = kube
     .objects('Pod', namespace)
-    .filter((pod) => pod.metadata.labels?.['app.kubernetes.io/name'] === name && !pod.metadata.deletionTimestamp)
-    .filter((pod) => (pod.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'));
-  return { template: deployment ? images(deployment.spec.template.spec) : [], readyPods: [...new Set(pods.flatMap((pod) => images(pod.spec)))] };
+    .filter(
+      (pod) => pod.metadata.labels?.['app.kubernetes.io/name'] === name && !pod.metadata.deletionTimestamp,
+    )
+    .filter((pod) =>
+      (pod.status?.conditions ?? []).some(
+        (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+      ),
+    );
+  return {
+    template: deployment ? images(deployment.spec.template.spec) : [],
+    readyPods: [...new Set(pods.flatMap((pod) => images(pod.spec)))],
+  };
 }
 
 /** Everything the action wrote where people or later steps can read it. */
 export function everythingVisible(run: ActionRun): string {
-  const files = [run.outputs.diff, run.outputs['release-manifest']].filter((file): file is string => !!file && fs.existsSync(file));
+  const files = [run.outputs.diff, run.outputs['release-manifest']].filter(
+    (file): file is string => !!file && fs.existsSync(file),
+  );
   return [
     run.stdout,
     run.stderr,

@@ -2,7 +2,15 @@ import * as fs from 'node:fs';
 import { execFile } from 'node:child_process';
 import { startKubeApi, type KubeApi, type Scenario } from '../harness/kube-api';
 import { makeTempDir } from '../harness/paths';
-import { CANARY_JWT, deploy, digest, everythingVisible, repository, running, withoutMaskCommands } from './deploy-helpers';
+import {
+  CANARY_JWT,
+  deploy,
+  digest,
+  everythingVisible,
+  repository,
+  running,
+  withoutMaskCommands,
+} from './deploy-helpers';
 
 // Releases are told apart by digest: 'a' is 1.0.0, 'b' is 1.1.0; other fills choose a failure scenario.
 const FAILURES: Record<string, Scenario> = {
@@ -19,7 +27,9 @@ beforeAll(async () => {
   kube = await startKubeApi({
     stepMs: 40,
     scenario: (workload) => {
-      const fill = Object.keys(FAILURES).find((key) => workload.images.some((image) => image.endsWith(digest(key))));
+      const fill = Object.keys(FAILURES).find((key) =>
+        workload.images.some((image) => image.endsWith(digest(key))),
+      );
       return fill ? FAILURES[fill]! : 'success';
     },
   });
@@ -44,7 +54,10 @@ test('first install applies everything in order, waits, and records revisions; t
   });
   expect(running(kube, 'api-gateway')).toEqual({ template: v1, readyPods: v1 });
   const applies = kube.requests.filter(
-    (request) => request.method === 'PATCH' && request.contentType === 'application/apply-patch+yaml' && !request.path.includes('dryRun'),
+    (request) =>
+      request.method === 'PATCH' &&
+      request.contentType === 'application/apply-patch+yaml' &&
+      !request.path.includes('dryRun'),
   );
   expect(applies.map((request) => request.path.split('?')[0]!.split('/').slice(-2, -1)[0])).toEqual([
     'namespaces',
@@ -55,12 +68,24 @@ test('first install applies everything in order, waits, and records revisions; t
     'deployments',
   ]);
   expect(applies.every((request) => request.path.includes('fieldManager=alt-las-deploy'))).toBe(true);
-  const deployment = kube.objects('Deployment', 'atlas-test').find((object) => object.metadata.name === 'api-gateway')!;
+  const deployment = kube
+    .objects('Deployment', 'atlas-test')
+    .find((object) => object.metadata.name === 'api-gateway')!;
   expect(deployment.metadata.annotations['alt-las.dev/release-version']).toBe('1.0.0');
-  expect(deployment.metadata.annotations['alt-las.dev/run-url']).toBe('https://github.com/alt-las/alt-las/actions/runs/1');
+  expect(deployment.metadata.annotations['alt-las.dev/run-url']).toBe(
+    'https://github.com/alt-las/alt-las/actions/runs/1',
+  );
   const manifest = JSON.parse(fs.readFileSync(main.outputs['release-manifest']!, 'utf8'));
-  expect(manifest.services[0].deploy).toMatchObject({ result: 'deployed', workload: 'Deployment/api-gateway', image: v1[0], revisionBefore: null, revisionAfter: '1' });
-  const secret = kube.objects('Secret', 'atlas-test').find((object) => object.metadata.name === 'api-gateway-secrets')!;
+  expect(manifest.services[0].deploy).toMatchObject({
+    result: 'deployed',
+    workload: 'Deployment/api-gateway',
+    image: v1[0],
+    revisionBefore: null,
+    revisionAfter: '1',
+  });
+  const secret = kube
+    .objects('Secret', 'atlas-test')
+    .find((object) => object.metadata.name === 'api-gateway-secrets')!;
   expect(Buffer.from(secret.data['jwt-secret'], 'base64').toString()).toBe(CANARY_JWT);
   // The kubeconfig was written 0600 under RUNNER_TEMP and is gone after the post step.
   const kubeconfigDir = main.state['kubeconfig-dir']!;
@@ -68,7 +93,9 @@ test('first install applies everything in order, waits, and records revisions; t
   expect(post.exitCode).toBe(0);
   expect(fs.existsSync(kubeconfigDir)).toBe(false);
   expect(withoutMaskCommands(everythingVisible(main))).not.toContain(CANARY_JWT);
-  expect(withoutMaskCommands(everythingVisible(main))).not.toContain(Buffer.from(CANARY_JWT).toString('base64'));
+  expect(withoutMaskCommands(everythingVisible(main))).not.toContain(
+    Buffer.from(CANARY_JWT).toString('base64'),
+  );
 });
 
 test('re-deploying the same release is unchanged and starts no rollout', async () => {
@@ -82,13 +109,17 @@ test('re-deploying the same release is unchanged and starts no rollout', async (
 });
 
 test('mode diff shows the new digests and applies nothing', async () => {
-  const before = kube.requests.filter((request) => request.method === 'PATCH' && !request.path.includes('dryRun')).length;
+  const before = kube.requests.filter(
+    (request) => request.method === 'PATCH' && !request.path.includes('dryRun'),
+  ).length;
   const { main } = await deploy(kube, dir, { version: '1.1.0', fill: 'b', inputs: { mode: 'diff' } });
   expect(main.exitCode).toBe(0);
   const diff = fs.readFileSync(main.outputs.diff!, 'utf8');
   expect(diff).toContain(`+        image: ${v2[0]}`);
   expect(diff).toContain(`-        image: ${v1[0]}`);
-  expect(kube.requests.filter((request) => request.method === 'PATCH' && !request.path.includes('dryRun')).length).toBe(before);
+  expect(
+    kube.requests.filter((request) => request.method === 'PATCH' && !request.path.includes('dryRun')).length,
+  ).toBe(before);
   expect(running(kube, 'api-gateway').template).toEqual(v1);
   expect(withoutMaskCommands(everythingVisible(main))).not.toContain(CANARY_JWT);
 });
@@ -104,47 +135,91 @@ test('upgrading to new digests rolls both workloads out and reports revisions 1 
   expect(running(kube, 'api-gateway')).toEqual({ template: v2, readyPods: v2 });
 });
 
-test.each(Object.entries(FAILURES))('a rollout ending in %s is diagnosed and rolled back to the running release', async (fill, scenario) => {
-  const { main } = await deploy(kube, dir, { version: `1.2.0-${fill}`, fill });
-  expect(main.exitCode).toBe(1);
-  expect(main.outputs.result).toBe('rolled-back');
-  const error = main.annotations.find((annotation) => annotation.level === 'error' && /rolled back to/.test(annotation.message));
-  // Kubernetes renumbers a revision it returns to, so the target is whatever was recorded before this run.
-  const before = JSON.parse(main.outputs.revisions!)['Deployment/api-gateway'].before;
-  expect(error?.message).toContain(`rolled back to Deployment/api-gateway revision ${before} (release 1.1.0), Deployment/archive-service revision`);
-  expect(main.annotations).toContainEqual(expect.objectContaining({ level: 'error', properties: { title: 'Deployment/api-gateway' } }));
-  const reason = { 'image-pull-failure': /ErrImagePull|ImagePullBackOff/, 'crash-loop': /CrashLoopBackOff/, 'progress-deadline': /ProgressDeadlineExceeded/, unschedulable: /Unschedulable/ }[scenario as string]!;
-  expect(error?.message).toMatch(reason);
-  expect(main.summary).toContain('### Why the rollout failed');
-  expect(main.summary).toMatch(/pod `api-gateway-/);
-  // The previous release is what runs again.
-  expect(running(kube, 'api-gateway')).toEqual({ template: v2, readyPods: v2 });
-  expect(withoutMaskCommands(everythingVisible(main))).not.toContain(CANARY_JWT);
-});
+test.each(Object.entries(FAILURES))(
+  'a rollout ending in %s is diagnosed and rolled back to the running release',
+  async (fill, scenario) => {
+    const { main } = await deploy(kube, dir, { version: `1.2.0-${fill}`, fill });
+    expect(main.exitCode).toBe(1);
+    expect(main.outputs.result).toBe('rolled-back');
+    const error = main.annotations.find(
+      (annotation) => annotation.level === 'error' && /rolled back to/.test(annotation.message),
+    );
+    // Kubernetes renumbers a revision it returns to, so the target is whatever was recorded before this run.
+    const before = JSON.parse(main.outputs.revisions!)['Deployment/api-gateway'].before;
+    expect(error?.message).toContain(
+      `rolled back to Deployment/api-gateway revision ${before} (release 1.1.0), Deployment/archive-service revision`,
+    );
+    expect(main.annotations).toContainEqual(
+      expect.objectContaining({ level: 'error', properties: { title: 'Deployment/api-gateway' } }),
+    );
+    const reason = {
+      'image-pull-failure': /ErrImagePull|ImagePullBackOff/,
+      'crash-loop': /CrashLoopBackOff/,
+      'progress-deadline': /ProgressDeadlineExceeded/,
+      unschedulable: /Unschedulable/,
+    }[scenario as string]!;
+    expect(error?.message).toMatch(reason);
+    expect(main.summary).toContain('### Why the rollout failed');
+    expect(main.summary).toMatch(/pod `api-gateway-/);
+    // The previous release is what runs again.
+    expect(running(kube, 'api-gateway')).toEqual({ template: v2, readyPods: v2 });
+    expect(withoutMaskCommands(everythingVisible(main))).not.toContain(CANARY_JWT);
+  },
+);
 
 test('an apply conflict with another field manager fails clearly; force-conflicts takes the fields over', async () => {
   const kubeconfig = kube.writeKubeconfig(dir);
   const other = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api-gateway-config\n  namespace: atlas-test\ndata:\n  LOG_LEVEL: debug\n`;
-  const child = execFile('kubectl', ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--force-conflicts', '--field-manager=platform-team', '-f', '-']);
+  const child = execFile('kubectl', [
+    '--kubeconfig',
+    kubeconfig,
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager=platform-team',
+    '-f',
+    '-',
+  ]);
   child.stdin!.end(other);
   await new Promise((resolve) => child.on('close', resolve));
   const conflicted = await deploy(kube, dir, { version: '1.1.0', fill: 'b' });
   expect(conflicted.main.exitCode).toBe(1);
   expect(conflicted.main.outputs.result).toBe('failed');
-  expect(conflicted.main.stdout).toMatch(/::error::server-side apply conflicts with another field manager:.*platform-team/);
+  expect(conflicted.main.stdout).toMatch(
+    /::error::server-side apply conflicts with another field manager:.*platform-team/,
+  );
   expect(conflicted.main.stdout).toMatch(/Set force-conflicts: true/);
-  const forced = await deploy(kube, dir, { version: '1.1.0', fill: 'b', inputs: { 'force-conflicts': 'true' } });
+  const forced = await deploy(kube, dir, {
+    version: '1.1.0',
+    fill: 'b',
+    inputs: { 'force-conflicts': 'true' },
+  });
   expect(forced.main.exitCode).toBe(0);
-  expect(kube.objects('ConfigMap', 'atlas-test').find((object) => object.metadata.name === 'api-gateway-config')!.data.LOG_LEVEL).toBe('info');
+  expect(
+    kube.objects('ConfigMap', 'atlas-test').find((object) => object.metadata.name === 'api-gateway-config')!
+      .data.LOG_LEVEL,
+  ).toBe('info');
 });
 
 test('mode rollback returns the namespace to an earlier release by version', async () => {
-  const { main } = await deploy(kube, dir, { version: '1.1.0', fill: 'b', inputs: { mode: 'rollback', 'rollback-to': 'v1.0.0' } });
+  const { main } = await deploy(kube, dir, {
+    version: '1.1.0',
+    fill: 'b',
+    inputs: { mode: 'rollback', 'rollback-to': 'v1.0.0' },
+  });
   expect(main.exitCode).toBe(0);
   expect(main.outputs.result).toBe('rolled-back');
   expect(running(kube, 'api-gateway')).toEqual({ template: v1, readyPods: v1 });
-  expect(JSON.parse(main.outputs.revisions!)['Deployment/api-gateway'].before).not.toEqual(JSON.parse(main.outputs.revisions!)['Deployment/api-gateway'].after);
-  const missing = await deploy(kube, dir, { version: '1.1.0', fill: 'b', inputs: { mode: 'rollback', 'rollback-to': 'v0.9.0' } });
+  expect(JSON.parse(main.outputs.revisions!)['Deployment/api-gateway'].before).not.toEqual(
+    JSON.parse(main.outputs.revisions!)['Deployment/api-gateway'].after,
+  );
+  const missing = await deploy(kube, dir, {
+    version: '1.1.0',
+    fill: 'b',
+    inputs: { mode: 'rollback', 'rollback-to': 'v0.9.0' },
+  });
   expect(missing.main.exitCode).toBe(1);
-  expect(missing.main.stdout).toMatch(/input "rollback-to": no workload in atlas-test has a revision of release 0\.9\.0/);
+  expect(missing.main.stdout).toMatch(
+    /input "rollback-to": no workload in atlas-test has a revision of release 0\.9\.0/,
+  );
 });

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigurationError } from '@alt-las/action-kit';
 import {
+  containersOf,
   loadManifests,
   orderObjects,
   parseManifestText,
@@ -48,7 +49,9 @@ describe('variable substitution', () => {
   });
 
   test('a malformed ${...} is an error too, and an empty allow-list says so', () => {
-    expect(() => substituteVariables('x: ${lower}', {}, 'f.yaml')).toThrow(/f\.yaml:1: unknown variable \$\{lower\}.*is empty/);
+    expect(() => substituteVariables('x: ${lower}', {}, 'f.yaml')).toThrow(
+      /f\.yaml:1: unknown variable \$\{lower\}.*is empty/,
+    );
   });
 
   test('text without ${ is left alone, including $VAR shell syntax', () => {
@@ -58,12 +61,17 @@ describe('variable substitution', () => {
 
 describe('loading', () => {
   test('invalid YAML is reported with file and line', () => {
-    expect(() => parseManifestText('a: 1\n---\nkind: X\nkind: Y\n', 'm.yaml')).toThrow(/^m\.yaml:4: invalid YAML: Map keys must be unique/);
+    expect(() => parseManifestText('a: 1\n---\nkind: X\nkind: Y\n', 'm.yaml')).toThrow(
+      /^m\.yaml:4: invalid YAML: Map keys must be unique/,
+    );
     expect(() => parseManifestText('a: 1\nb: [unclosed\n', 'n.yaml')).toThrow(/^n\.yaml:\d: invalid YAML/);
   });
 
   test('multi-document files give each object its starting line; empty documents are skipped', () => {
-    const objects = parseManifestText('---\n# only a comment\n---\n' + deployment('a') + '---\n' + deployment('b'), 'm.yaml');
+    const objects = parseManifestText(
+      '---\n# only a comment\n---\n' + deployment('a') + '---\n' + deployment('b'),
+      'm.yaml',
+    );
     expect(objects.map((o) => [o.object.metadata.name, o.line])).toEqual([
       ['a', 4],
       ['b', 17],
@@ -71,10 +79,18 @@ describe('loading', () => {
   });
 
   test('folders are read recursively in name order; globs match; missing entries are clear errors', async () => {
-    const dir = workspace({ 'k/b.yaml': deployment('b'), 'k/a.yml': deployment('a'), 'k/sub/c.yaml': deployment('c'), 'k/notes.txt': 'x' });
+    const dir = workspace({
+      'k/b.yaml': deployment('b'),
+      'k/a.yml': deployment('a'),
+      'k/sub/c.yaml': deployment('c'),
+      'k/notes.txt': 'x',
+    });
     const sources = resolveManifestSources(['k'], dir);
     expect(sources.map((s) => path.relative(dir, s.path))).toEqual(['k/a.yml', 'k/b.yaml', 'k/sub/c.yaml']);
-    expect(resolveManifestSources(['k/**/*.yaml'], dir).map((s) => path.relative(dir, s.path))).toEqual(['k/b.yaml', 'k/sub/c.yaml']);
+    expect(resolveManifestSources(['k/**/*.yaml'], dir).map((s) => path.relative(dir, s.path))).toEqual([
+      'k/b.yaml',
+      'k/sub/c.yaml',
+    ]);
     expect(() => resolveManifestSources(['nope'], dir)).toThrow(/input "manifests": "nope" does not exist/);
     expect(() => resolveManifestSources(['k/*.json'], dir)).toThrow(/matches no manifest files/);
   });
@@ -89,14 +105,14 @@ describe('loading', () => {
       kustomize: async () => deployment('k', 'ghcr.io/o/x:${V}'),
     });
     expect(objects[0]!.file).toBe('k (kustomize output)');
-    expect((objects[0]!.object.spec as any).template.spec.containers[0].image).toBe('ghcr.io/o/x:2');
+    expect(containersOf(objects[0]!.object)[0]!.image).toBe('ghcr.io/o/x:2');
   });
 
   test('an unknown variable in a file fails with that file and line', async () => {
     const dir = workspace({ 'k/a.yaml': deployment('a', 'ghcr.io/o/x:${TAG}') });
-    await expect(loadManifests(resolveManifestSources(['k'], dir), { vars: {}, workspace: dir, kustomize: noKustomize })).rejects.toThrow(
-      /^k\/a\.yaml:12: unknown variable \$\{TAG\}/,
-    );
+    await expect(
+      loadManifests(resolveManifestSources(['k'], dir), { vars: {}, workspace: dir, kustomize: noKustomize }),
+    ).rejects.toThrow(/^k\/a\.yaml:12: unknown variable \$\{TAG\}/);
   });
 });
 
@@ -127,7 +143,9 @@ describe('validation and order', () => {
 
   test('namespaced objects default to the release namespace; cluster-scoped ones lose a namespace', () => {
     const objects = validateObjects(
-      sourced('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: n, namespace: x }'),
+      sourced(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: n, namespace: x }',
+      ),
       'atlas',
     );
     expect(objects.map((o) => o.object.metadata.namespace)).toEqual(['atlas', undefined]);
@@ -159,7 +177,9 @@ metadata: { name: w }`;
       ['v1', 'ConfigMap'],
       ['v1', 'Namespace'],
     ];
-    const text = kinds.map(([apiVersion, kind], i) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: { name: o${i} }`).join('\n---\n');
+    const text = kinds
+      .map(([apiVersion, kind], i) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: { name: o${i} }`)
+      .join('\n---\n');
     expect(orderObjects(validateObjects(sourced(text), 'ns')).map((o) => o.object.kind)).toEqual([
       'Namespace',
       'Role',

@@ -1,6 +1,8 @@
 import {
   annotateWorkloads,
   ANNOTATIONS,
+  containersOf,
+  podTemplate,
   normalizeRepository,
   parseImageLines,
   parseManifestText,
@@ -37,7 +39,7 @@ ${containers.map((image, j) => `        - { name: c${j}, image: "${image}" }`).j
   );
 
 const imageOf = (objects: ReturnType<typeof workloads>, i: number, j = 0) =>
-  (objects[i]!.object.spec as any).template.spec.containers[j].image as string;
+  containersOf(objects[i]!.object)[j]!.image;
 
 test('repositories compare in one normal form (Docker Hub defaults, registries with ports)', () => {
   expect(normalizeRepository('postgres:16')).toBe('docker.io/library/postgres');
@@ -46,7 +48,10 @@ test('repositories compare in one normal form (Docker Hub defaults, registries w
 });
 
 test('pins released images by exact repository, keeping the tag, including a registry with a port', () => {
-  const objects = workloads(['127.0.0.1:5000/o/alt-las-api:1.0.0'], ['ghcr.io/o/alt-las-web:1.0.0', 'ghcr.io/o/alt-las-api-extra:1']);
+  const objects = workloads(
+    ['127.0.0.1:5000/o/alt-las-api:1.0.0'],
+    ['ghcr.io/o/alt-las-web:1.0.0', 'ghcr.io/o/alt-las-api-extra:1'],
+  );
   const result = pinImages(objects, [
     { source: 'api', repository: '127.0.0.1:5000/o/alt-las-api', digest: D1 },
     { source: 'web', repository: 'ghcr.io/o/alt-las-web', digest: D2 },
@@ -88,8 +93,14 @@ test("a mutable tag in the release's own namespace is refused; third-party tags 
 });
 
 test('the images input must be repository@sha256 lines', () => {
-  expect(() => parseImageLines(['ghcr.io/o/x:1.0.0'])).toThrow(/input "images": "ghcr\.io\/o\/x:1\.0\.0" is not of the form repository@sha256/);
-  expect(parseImageLines([`ghcr.io/o/x@${D1}`])[0]).toEqual({ source: 'ghcr.io/o/x', repository: 'ghcr.io/o/x', digest: D1 });
+  expect(() => parseImageLines(['ghcr.io/o/x:1.0.0'])).toThrow(
+    /input "images": "ghcr\.io\/o\/x:1\.0\.0" is not of the form repository@sha256/,
+  );
+  expect(parseImageLines([`ghcr.io/o/x@${D1}`])[0]).toEqual({
+    source: 'ghcr.io/o/x',
+    repository: 'ghcr.io/o/x',
+    digest: D1,
+  });
 });
 
 test('the release manifest gives the pushed digest; an unpublished service is refused unless planning', () => {
@@ -97,7 +108,9 @@ test('the release manifest gives the pushed digest; an unpublished service is re
     { name: 'api', image: 'ghcr.io/o/alt-las-api', build: { archive: 'a.tar', digest: D1 } },
   ]);
   expect(() => releasedImagesFromManifest(manifest, false)).toThrow(/service "api" has no pushed digest/);
-  expect(releasedImagesFromManifest(manifest, true)).toEqual([{ source: 'api', repository: 'ghcr.io/o/alt-las-api', digest: D1 }]);
+  expect(releasedImagesFromManifest(manifest, true)).toEqual([
+    { source: 'api', repository: 'ghcr.io/o/alt-las-api', digest: D1 },
+  ]);
 });
 
 test('workloads get version, sha and run URL; the pod template only the version', () => {
@@ -108,5 +121,5 @@ test('workloads get version, sha and run URL; the pod template only the version'
     [ANNOTATIONS.gitSha]: 'abc',
     [ANNOTATIONS.runUrl]: 'https://example.test/run/1',
   });
-  expect((objects[0]!.spec as any).template.metadata.annotations).toEqual({ [ANNOTATIONS.version]: '1.2.0' });
+  expect(podTemplate(objects[0]!)!.metadata!.annotations).toEqual({ [ANNOTATIONS.version]: '1.2.0' });
 });

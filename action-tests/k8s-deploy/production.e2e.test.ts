@@ -2,7 +2,14 @@ import * as fs from 'node:fs';
 import { runAction } from '../harness';
 import { startKubeApi, type KubeApi } from '../harness/kube-api';
 import { makeTempDir } from '../harness/paths';
-import { digest, everythingVisible, OWNER, REGISTRY, releaseManifestFile, withoutMaskCommands } from './deploy-helpers';
+import {
+  digest,
+  everythingVisible,
+  OWNER,
+  REGISTRY,
+  releaseManifestFile,
+  withoutMaskCommands,
+} from './deploy-helpers';
 
 const SERVICES = ['api-gateway', 'segmentation-service', 'ai-orchestrator', 'archive-service'];
 const THIRD_PARTY = [
@@ -68,10 +75,14 @@ function expectNoCanary(text: string): void {
 }
 
 test('dry run renders, pins and orders all of kubernetes/production offline', async () => {
-  const run = await runAction('k8s-deploy', { env: CANARIES, inputs: inputs({ 'dry-run': 'true', kubeconfig: '' }) });
+  const run = await runAction('k8s-deploy', {
+    env: CANARIES,
+    inputs: inputs({ 'dry-run': 'true', kubeconfig: '' }),
+  });
   expect(run.exitCode).toBe(0);
   const plan = fs.readFileSync(run.outputs.diff!, 'utf8');
-  for (const service of SERVICES) expect(plan).toContain(`image: ${REGISTRY}/${OWNER}/alt-las-${service}:1.0.0@${digest('a')}`);
+  for (const service of SERVICES)
+    expect(plan).toContain(`image: ${REGISTRY}/${OWNER}/alt-las-${service}:1.0.0@${digest('a')}`);
   expect(plan).not.toMatch(/image: (?!.*@sha256:)/);
   expect(plan.indexOf('kind: Namespace')).toBeLessThan(plan.indexOf('kind: Deployment'));
   expect(plan.indexOf('kind: Deployment')).toBeLessThan(plan.indexOf('kind: Ingress'));
@@ -81,22 +92,35 @@ test('dry run renders, pins and orders all of kubernetes/production offline', as
 });
 
 test('first install of all of kubernetes/production: every workload available, all secrets created, nothing leaked', async () => {
-  const run = await runAction('k8s-deploy', { env: CANARIES, inputs: inputs({ kubeconfig: kube.kubeconfig() }) });
+  const run = await runAction('k8s-deploy', {
+    env: CANARIES,
+    inputs: inputs({ kubeconfig: kube.kubeconfig() }),
+  });
   if (run.exitCode !== 0) console.log(run.stdout.slice(-4000));
   expect(run.exitCode).toBe(0);
   expect(run.outputs.result).toBe('deployed');
-  const revisions = JSON.parse(run.outputs.revisions!) as Record<string, { before: string | null; after: string | null }>;
-  for (const service of SERVICES) expect(revisions[`Deployment/${service}`]).toEqual({ before: null, after: '1' });
+  const revisions = JSON.parse(run.outputs.revisions!) as Record<
+    string,
+    { before: string | null; after: string | null }
+  >;
+  for (const service of SERVICES)
+    expect(revisions[`Deployment/${service}`]).toEqual({ before: null, after: '1' });
   expect(revisions['StatefulSet/postgres']?.before).toBeNull();
   for (const service of SERVICES) {
-    const deployment = kube.objects('Deployment', 'atlas-production').find((object) => object.metadata.name === service)!;
-    expect(deployment.spec.template.spec.containers[0].image).toBe(`${REGISTRY}/${OWNER}/alt-las-${service}:1.0.0@${digest('a')}`);
+    const deployment = kube
+      .objects('Deployment', 'atlas-production')
+      .find((object) => object.metadata.name === service)!;
+    expect(deployment.spec.template.spec.containers[0].image).toBe(
+      `${REGISTRY}/${OWNER}/alt-las-${service}:1.0.0@${digest('a')}`,
+    );
     expect(deployment.status.availableReplicas).toBe(deployment.spec.replicas);
   }
   expect(kube.objects('Secret', 'atlas-production').map((secret) => secret.metadata.name)).toEqual(
     expect.arrayContaining(['postgres-credentials', 'api-gateway-secrets', 'grafana-admin']),
   );
   const manifest = JSON.parse(fs.readFileSync(run.outputs['release-manifest']!, 'utf8'));
-  expect(manifest.services.map((service: { deploy: { result: string } }) => service.deploy.result)).toEqual(SERVICES.map(() => 'deployed'));
+  expect(manifest.services.map((service: { deploy: { result: string } }) => service.deploy.result)).toEqual(
+    SERVICES.map(() => 'deployed'),
+  );
   expectNoCanary(withoutMaskCommands(everythingVisible(run)));
 });

@@ -16,7 +16,10 @@ const deployment = (status: Record<string, unknown>, generation = 2, replicas = 
   spec: {
     replicas,
     selector: { matchLabels: { app: 'api' } },
-    template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'ghcr.io/o/api@sha256:new' }] } },
+    template: {
+      metadata: { labels: { app: 'api' } },
+      spec: { containers: [{ name: 'api', image: 'ghcr.io/o/api@sha256:new' }] },
+    },
   },
   status: { observedGeneration: generation, ...status },
 });
@@ -25,13 +28,31 @@ const done = { replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableRepli
 
 describe('kstatus rules', () => {
   test('Deployment: generation observed, all replicas updated, old ones gone, available', () => {
-    expect(evaluateWorkload(deployment({ ...done, observedGeneration: 1 })).message).toMatch(/observe generation 2/);
-    expect(evaluateWorkload(deployment({ ...done, updatedReplicas: 1 })).message).toBe('1 of 2 replicas updated');
+    expect(evaluateWorkload(deployment({ ...done, observedGeneration: 1 })).message).toMatch(
+      /observe generation 2/,
+    );
+    expect(evaluateWorkload(deployment({ ...done, updatedReplicas: 1 })).message).toBe(
+      '1 of 2 replicas updated',
+    );
     expect(evaluateWorkload(deployment({ ...done, replicas: 3 })).message).toMatch(/1 old replica/);
     expect(evaluateWorkload(deployment({ ...done, availableReplicas: 1 })).state).toBe('InProgress');
     expect(evaluateWorkload(deployment(done)).state).toBe('Current');
-    const stuck = deployment({ ...done, updatedReplicas: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "api-1" has timed out progressing.' }] });
-    expect(evaluateWorkload(stuck)).toEqual({ state: 'Failed', message: 'ProgressDeadlineExceeded: ReplicaSet "api-1" has timed out progressing.' });
+    const stuck = deployment({
+      ...done,
+      updatedReplicas: 1,
+      conditions: [
+        {
+          type: 'Progressing',
+          status: 'False',
+          reason: 'ProgressDeadlineExceeded',
+          message: 'ReplicaSet "api-1" has timed out progressing.',
+        },
+      ],
+    });
+    expect(evaluateWorkload(stuck)).toEqual({
+      state: 'Failed',
+      message: 'ProgressDeadlineExceeded: ReplicaSet "api-1" has timed out progressing.',
+    });
   });
 
   test('StatefulSet: ready replicas and the update revision becoming current', () => {
@@ -43,29 +64,77 @@ describe('kstatus rules', () => {
       status: { observedGeneration: 1, ...status },
     });
     expect(evaluateWorkload(sts({ readyReplicas: 0 })).state).toBe('InProgress');
-    expect(evaluateWorkload(sts({ readyReplicas: 1, updatedReplicas: 1, currentRevision: 'db-1', updateRevision: 'db-2' })).message).toMatch(/revision db-2/);
-    expect(evaluateWorkload(sts({ readyReplicas: 1, updatedReplicas: 1, currentRevision: 'db-2', updateRevision: 'db-2' })).state).toBe('Current');
+    expect(
+      evaluateWorkload(
+        sts({ readyReplicas: 1, updatedReplicas: 1, currentRevision: 'db-1', updateRevision: 'db-2' }),
+      ).message,
+    ).toMatch(/revision db-2/);
+    expect(
+      evaluateWorkload(
+        sts({ readyReplicas: 1, updatedReplicas: 1, currentRevision: 'db-2', updateRevision: 'db-2' }),
+      ).state,
+    ).toBe('Current');
   });
 
   test('pods: image pull, crash loop and unschedulable are failures that waiting will not fix', () => {
-    const pod = (status: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, status });
-    expect(podProblem(pod({ containerStatuses: [{ name: 'api', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } } }] }))).toBe(
-      'ImagePullBackOff in container api: Back-off pulling image',
-    );
+    const pod = (status: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      status,
+    });
     expect(
-      podProblem(pod({ containerStatuses: [{ name: 'api', state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error' } } }] })),
+      podProblem(
+        pod({
+          containerStatuses: [
+            {
+              name: 'api',
+              state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } },
+            },
+          ],
+        }),
+      ),
+    ).toBe('ImagePullBackOff in container api: Back-off pulling image');
+    expect(
+      podProblem(
+        pod({
+          containerStatuses: [
+            {
+              name: 'api',
+              state: { waiting: { reason: 'CrashLoopBackOff' } },
+              lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+            },
+          ],
+        }),
+      ),
     ).toBe('CrashLoopBackOff in container api (last exit 1 Error)');
-    expect(podProblem(pod({ conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available' }] }))).toBe(
-      'Unschedulable: 0/3 nodes are available',
-    );
-    expect(podProblem(pod({ containerStatuses: [{ name: 'api', state: { waiting: { reason: 'ContainerCreating' } } }] }))).toBeUndefined();
+    expect(
+      podProblem(
+        pod({
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              reason: 'Unschedulable',
+              message: '0/3 nodes are available',
+            },
+          ],
+        }),
+      ),
+    ).toBe('Unschedulable: 0/3 nodes are available');
+    expect(
+      podProblem(
+        pod({ containerStatuses: [{ name: 'api', state: { waiting: { reason: 'ContainerCreating' } } }] }),
+      ),
+    ).toBeUndefined();
   });
 });
 
 test('the JSON stream splitter yields whole documents across chunk boundaries and braces in strings', () => {
   const seen: unknown[] = [];
   const splitter = new JsonStreamSplitter((value) => seen.push(value));
-  const text = JSON.stringify({ a: '}{"', b: [1, { c: 2 }] }, null, 2) + '\n' + JSON.stringify({ d: 'x\\"}' });
+  const text =
+    JSON.stringify({ a: '}{"', b: [1, { c: 2 }] }, null, 2) + '\n' + JSON.stringify({ d: 'x\\"}' });
   for (let i = 0; i < text.length; i += 7) splitter.push(text.slice(i, i + 7));
   expect(seen).toEqual([{ a: '}{"', b: [1, { c: 2 }] }, { d: 'x\\"}' }]);
 });
@@ -80,14 +149,19 @@ function fakeWatcher() {
     open.set(id, { onEvent, onEnd });
     return { stop: () => open.delete(id) };
   };
-  const emit = (id: string, object: KubeObject, type: WatchEvent['type'] = 'MODIFIED') => open.get(id)?.onEvent({ type, object });
+  const emit = (id: string, object: KubeObject, type: WatchEvent['type'] = 'MODIFIED') =>
+    open.get(id)?.onEvent({ type, object });
   return { watcher, open, started, emit };
 }
 
 describe('waiting by watching', () => {
   test('resolves as soon as the last workload becomes Current, and closes its watches', async () => {
     const fake = fakeWatcher();
-    const waiting = waitForWorkloads([deployment({})], { watcher: fake.watcher, timeoutMs: 5000, logger: new MemoryLogger() });
+    const waiting = waitForWorkloads([deployment({})], {
+      watcher: fake.watcher,
+      timeoutMs: 5000,
+      logger: new MemoryLogger(),
+    });
     expect(fake.started.sort()).toEqual(['deployments/ns', 'pods/ns']);
     fake.emit('deployments/ns', deployment({ ...done, updatedReplicas: 1 }), 'ADDED');
     fake.emit('deployments/ns', deployment(done));
@@ -113,12 +187,18 @@ describe('waiting by watching', () => {
     fake.emit('pods/ns', pod('ghcr.io/o/api@sha256:new', 'ImagePullBackOff'), 'ADDED');
     const result = await waiting;
     expect(result.ok).toBe(false);
-    expect(result.failures).toEqual([{ workload: 'Deployment/ns/api', reason: 'pod api-24: ImagePullBackOff in container api' }]);
+    expect(result.failures).toEqual([
+      { workload: 'Deployment/ns/api', reason: 'pod api-24: ImagePullBackOff in container api' },
+    ]);
   });
 
   test('a watch that ends is started again; the timeout names what was still pending', async () => {
     const fake = fakeWatcher();
-    const waiting = waitForWorkloads([deployment({})], { watcher: fake.watcher, timeoutMs: 1500, logger: new MemoryLogger() });
+    const waiting = waitForWorkloads([deployment({})], {
+      watcher: fake.watcher,
+      timeoutMs: 1500,
+      logger: new MemoryLogger(),
+    });
     fake.emit('deployments/ns', deployment({ ...done, availableReplicas: 1 }), 'ADDED');
     fake.open.get('deployments/ns')!.onEnd('stream closed');
     const result = await waiting;
@@ -129,7 +209,9 @@ describe('waiting by watching', () => {
 
   test('nothing to wait for resolves at once', async () => {
     const fake = fakeWatcher();
-    await expect(waitForWorkloads([], { watcher: fake.watcher, timeoutMs: 10, logger: new MemoryLogger() })).resolves.toMatchObject({ ok: true });
+    await expect(
+      waitForWorkloads([], { watcher: fake.watcher, timeoutMs: 10, logger: new MemoryLogger() }),
+    ).resolves.toMatchObject({ ok: true });
     expect(fake.started).toEqual([]);
   });
 });

@@ -34,21 +34,34 @@ users:
 test('Secrets are built from environment variables and their values registered for masking', () => {
   const registered: string[] = [];
   const redactor = new SecretRedactor((value) => registered.push(value));
-  const [secret] = buildSecrets({ 'postgres-credentials': { password: 'PG_PASSWORD' } }, 'ns', { PG_PASSWORD: CANARY }, redactor);
-  expect(secret).toMatchObject({ kind: 'Secret', metadata: { name: 'postgres-credentials', namespace: 'ns' } });
+  const [secret] = buildSecrets(
+    { 'postgres-credentials': { password: 'PG_PASSWORD' } },
+    'ns',
+    { PG_PASSWORD: CANARY },
+    redactor,
+  );
+  expect(secret).toMatchObject({
+    kind: 'Secret',
+    metadata: { name: 'postgres-credentials', namespace: 'ns' },
+  });
   expect(Buffer.from((secret!.data as Record<string, string>).password!, 'base64').toString()).toBe(CANARY);
   expect(registered).toContain(CANARY);
   expect(() => buildSecrets({ s: { k: 'MISSING_VAR' } }, 'ns', {}, redactor)).toThrow(
     /input "secrets": s\.k reads environment variable MISSING_VAR, which is not set/,
   );
-  expect(() => validateSecretsSpec({ s: { k: 'not a var' } })).toThrow(/input "secrets": s\.k must name an environment variable/);
+  expect(() => validateSecretsSpec({ s: { k: 'not a var' } })).toThrow(
+    /input "secrets": s\.k must name an environment variable/,
+  );
   expect(() => validateSecretsSpec(['x'])).toThrow(/input "secrets": expected a mapping/);
 });
 
 test('the rendered plan never shows Secret values, encoded or not', () => {
   const redactor = new SecretRedactor(() => undefined);
   const secrets = buildSecrets({ s: { password: 'PW' } }, 'ns', { PW: CANARY }, redactor);
-  const plan = renderPlan([...secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'plain' }, stringData: { k: CANARY } }]);
+  const plan = renderPlan([
+    ...secrets,
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'plain' }, stringData: { k: CANARY } },
+  ]);
   expect(plan).not.toContain(CANARY);
   expect(plan).not.toContain(Buffer.from(CANARY).toString('base64'));
   expect(plan).toContain('password: "***"');
@@ -103,8 +116,8 @@ describe('kubeconfig', () => {
 
   test('an unknown context is refused with the contexts that exist', () => {
     const redactor = new SecretRedactor(() => undefined);
-    expect(() => prepareKubeconfig(kubeconfigYaml, { tempDir: makeTempDir('kubeconfig'), context: 'prod', redactor })).toThrow(
-      /input "context": "prod" is not a context of the kubeconfig \(it has ctx, other\)/,
-    );
+    expect(() =>
+      prepareKubeconfig(kubeconfigYaml, { tempDir: makeTempDir('kubeconfig'), context: 'prod', redactor }),
+    ).toThrow(/input "context": "prod" is not a context of the kubeconfig \(it has ctx, other\)/);
   });
 });

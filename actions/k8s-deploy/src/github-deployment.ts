@@ -2,14 +2,23 @@ import { retry, type Logger } from '@alt-las/action-kit';
 import type { K8sDeployInputs } from './inputs';
 import type { Report } from './summary';
 
-const STATE: Record<string, string> = { deployed: 'success', unchanged: 'success', 'rolled-back': 'failure', failed: 'failure' };
+const STATE: Record<string, string> = {
+  deployed: 'success',
+  unchanged: 'success',
+  'rolled-back': 'failure',
+  failed: 'failure',
+};
 
 /**
  * Records the run as a GitHub Deployment of the environment with a final status (REST API). It is
  * skipped without a token or repository; a failure here is reported as a warning by the caller and
  * never changes the deployment's result.
  */
-export async function recordDeployment(inputs: K8sDeployInputs, report: Report, logger: Logger): Promise<void> {
+export async function recordDeployment(
+  inputs: K8sDeployInputs,
+  report: Report,
+  logger: Logger,
+): Promise<void> {
   const repository = process.env.GITHUB_REPOSITORY;
   const sha = process.env.GITHUB_SHA;
   // An expression the runner did not expand (a local run) is no token.
@@ -49,5 +58,7 @@ export async function recordDeployment(inputs: K8sDeployInputs, report: Report, 
     log_url: runUrl,
     description: report.message.slice(0, 140),
   });
-  logger.info(`GitHub deployment ${deployment.id} of environment ${inputs.environment}: ${STATE[report.result]}`);
+  logger.info(
+    `GitHub deployment ${deployment.id} of environment ${inputs.environment}: ${STATE[report.result]}`,
+  );
 }

@@ -40,7 +40,10 @@ export function readInputs(source: InputSource = environmentInputs()): K8sDeploy
   const vars = reader.keyValues('vars');
   for (const name of Object.keys(vars)) {
     if (!VAR_NAME.test(name))
-      throw new ConfigurationError(`input "vars": "${name}" is not a variable name (upper-case letters, digits and _)`, 'vars');
+      throw new ConfigurationError(
+        `input "vars": "${name}" is not a variable name (upper-case letters, digits and _)`,
+        'vars',
+      );
   }
   const mode = reader.enum('mode', ['deploy', 'diff', 'rollback'] as const, { default: 'deploy' });
   const rollbackTo = reader.string('rollback-to', {
@@ -48,7 +51,10 @@ export function readInputs(source: InputSource = environmentInputs()): K8sDeploy
     describe: 'a release version such as v1.2.0 or a revision number',
   });
   if (mode === 'rollback' && rollbackTo === '')
-    throw new ConfigurationError('input "rollback-to": required with mode rollback (a release version such as v1.2.0 or a revision number)', 'rollback-to');
+    throw new ConfigurationError(
+      'input "rollback-to": required with mode rollback (a release version such as v1.2.0 or a revision number)',
+      'rollback-to',
+    );
   const timeoutMs = reader.duration('timeout', { default: '10m' });
   if (timeoutMs < 1000) throw new ConfigurationError('input "timeout": expected at least 1s', 'timeout');
   return {

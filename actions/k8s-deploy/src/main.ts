@@ -48,13 +48,21 @@ const REACHABILITY_LIMIT_MS = 30_000;
 
 export async function run(): Promise<void> {
   if (isPostStep()) {
-    if (removeKubeconfig(core.getState(STATE_KUBECONFIG_DIR))) core.info('Removed the kubeconfig written by the main step');
+    if (removeKubeconfig(core.getState(STATE_KUBECONFIG_DIR)))
+      core.info('Removed the kubeconfig written by the main step');
     return;
   }
   core.saveState('isPost', 'true');
   const redactor = new SecretRedactor();
   const annotations = new AnnotationBudget();
-  const report: Report = { mode: 'deploy', dryRun: false, namespace: '', result: 'failed', message: '', notes: [] };
+  const report: Report = {
+    mode: 'deploy',
+    dryRun: false,
+    namespace: '',
+    result: 'failed',
+    message: '',
+    notes: [],
+  };
   try {
     const inputs = readInputs();
     redactor.add(inputs.kubeconfig.includes('\n') ? undefined : inputs.kubeconfig);
@@ -62,10 +70,15 @@ export async function run(): Promise<void> {
     const releaseManifest = inputs.releaseManifest ? readReleaseManifest(inputs.releaseManifest) : undefined;
     const workDir = runnerTempDir('alt-las-k8s-deploy');
     let kubectlBinary: string | undefined;
-    const kubectlPath = async () => (kubectlBinary ??= await resolveKubectl(inputs.kubectlVersion, { logger: actionsLogger }));
+    const kubectlPath = async () =>
+      (kubectlBinary ??= await resolveKubectl(inputs.kubectlVersion, { logger: actionsLogger }));
     const connect = async (): Promise<Kubectl> => {
       const kubeconfig = inputs.kubeconfig
-        ? prepareKubeconfig(inputs.kubeconfig, { tempDir: runnerTempDir('alt-las-k8s-deploy'), context: inputs.context, redactor })
+        ? prepareKubeconfig(inputs.kubeconfig, {
+            tempDir: runnerTempDir('alt-las-k8s-deploy'),
+            context: inputs.context,
+            redactor,
+          })
         : undefined;
       if (kubeconfig) core.saveState(STATE_KUBECONFIG_DIR, kubeconfig.dir);
       const kubectl = new Kubectl(actionsExecRunner, {
@@ -80,7 +93,11 @@ export async function run(): Promise<void> {
     };
 
     if (inputs.mode === 'rollback') {
-      if (inputs.dryRun) throw new ConfigurationError('input "dry-run": mode rollback has no dry run; use mode diff to preview', 'dry-run');
+      if (inputs.dryRun)
+        throw new ConfigurationError(
+          'input "dry-run": mode rollback has no dry run; use mode diff to preview',
+          'dry-run',
+        );
       const kubectl = await core.group('Connect to the cluster', connect);
       await rollbackMode(inputs, kubectl, report);
     } else {
@@ -95,21 +112,35 @@ export async function run(): Promise<void> {
       if (inputs.dryRun) {
         let text = redactor.redact(renderPlan(plan.objects));
         const diff = await optionalServerDiff(inputs, plan, redactor, connect, report);
-        if (diff !== undefined) text += `\n# server-side diff against the cluster\n${diff === '' ? '# (no differences)\n' : diff}`;
+        if (diff !== undefined)
+          text += `\n# server-side diff against the cluster\n${diff === '' ? '# (no differences)\n' : diff}`;
         fs.writeFileSync(report.diffPath, text);
         report.result = 'unchanged';
         report.message = `dry run: ${plan.objects.length} object(s) rendered and pinned; nothing was applied`;
       } else {
         const kubectl = await core.group('Connect to the cluster', connect);
-        const options = { serverSide: inputs.serverSide, fieldManager: inputs.fieldManager, forceConflicts: inputs.forceConflicts };
-        report.diff = await core.group('Server-side diff', () => serverDiff(plan.objects, options, { kubectl, redactor }));
+        const options = {
+          serverSide: inputs.serverSide,
+          fieldManager: inputs.fieldManager,
+          forceConflicts: inputs.forceConflicts,
+        };
+        report.diff = await core.group('Server-side diff', () =>
+          serverDiff(plan.objects, options, { kubectl, redactor }),
+        );
         fs.writeFileSync(report.diffPath, report.diff);
         if (inputs.mode === 'diff') {
           report.result = 'unchanged';
-          report.message = report.diff === '' ? 'the cluster already matches the manifests' : 'differences found; nothing was applied (mode: diff)';
+          report.message =
+            report.diff === ''
+              ? 'the cluster already matches the manifests'
+              : 'differences found; nothing was applied (mode: diff)';
         } else {
           const outcome = await core.group('Apply and wait', () =>
-            deployPlan(plan.objects, { ...inputs, ...options }, { kubectl, watcher: kubectlWatcher(kubectl), logger: actionsLogger, redactor }),
+            deployPlan(
+              plan.objects,
+              { ...inputs, ...options },
+              { kubectl, watcher: kubectlWatcher(kubectl), logger: actionsLogger, redactor },
+            ),
           );
           Object.assign(report, { outcome, result: outcome.result, message: outcome.message });
         }
@@ -153,7 +184,10 @@ async function buildPlan(
     ...parseImageLines(inputs.images),
   ];
   if (images.length === 0)
-    throw new ConfigurationError('give input "release-manifest" or "images": without them no image can be pinned by digest', 'release-manifest');
+    throw new ConfigurationError(
+      'give input "release-manifest" or "images": without them no image can be pinned by digest',
+      'release-manifest',
+    );
   const context = githubContextFromEnv();
   const plan = await preparePlan({
     ...inputs,
@@ -168,8 +202,10 @@ async function buildPlan(
     },
   });
   core.info(`${plan.objects.length} object(s) in apply order; ${plan.pins.length} image(s) pinned by digest`);
-  for (const pin of plan.pins) core.info(`  ${pin.object.replace(/\/[^/]*\//, '/')} ${pin.container}: ${pin.after}`);
-  for (const image of plan.unpinnedThirdParty) core.warning(`Not pinned by digest (third-party image on a tag): ${image}`);
+  for (const pin of plan.pins)
+    core.info(`  ${pin.object.replace(/\/[^/]*\//, '/')} ${pin.container}: ${pin.after}`);
+  for (const image of plan.unpinnedThirdParty)
+    core.warning(`Not pinned by digest (third-party image on a tag): ${image}`);
   return plan;
 }
 
@@ -187,7 +223,11 @@ async function optionalServerDiff(
   }
   try {
     const kubectl = await core.group('Connect to the cluster (optional in a dry run)', connect);
-    const options = { serverSide: inputs.serverSide, fieldManager: inputs.fieldManager, forceConflicts: inputs.forceConflicts };
+    const options = {
+      serverSide: inputs.serverSide,
+      fieldManager: inputs.fieldManager,
+      forceConflicts: inputs.forceConflicts,
+    };
     report.diff = await serverDiff(plan.objects, options, { kubectl, redactor });
     return report.diff;
   } catch (error) {
@@ -204,23 +244,39 @@ async function rollbackMode(inputs: K8sDeployInputs, kubectl: Kubectl, report: R
   const before = await kubectl.getLive<(typeof objects)[number]>(toManifest(objects));
   await restoreWorkloads(objects, { kubectl, fieldManager: inputs.fieldManager });
   const waited = await core.group(`Waiting for ${objects.length} workload(s)`, () =>
-    waitForWorkloads(objects, { watcher: kubectlWatcher(kubectl), timeoutMs: inputs.timeoutMs, logger: actionsLogger }),
+    waitForWorkloads(objects, {
+      watcher: kubectlWatcher(kubectl),
+      timeoutMs: inputs.timeoutMs,
+      logger: actionsLogger,
+    }),
   );
   const after = await kubectl.getLive<(typeof objects)[number]>(toManifest(objects));
   report.revisions = Object.fromEntries(
     objects.map((object) => {
-      const find = (list: typeof objects) => list.find((o) => o.kind === object.kind && o.metadata.name === object.metadata.name);
-      return [`${object.kind}/${object.metadata.name}`, { before: revisionOf(find(before)), after: revisionOf(find(after)) }];
+      const find = (list: typeof objects) =>
+        list.find((o) => o.kind === object.kind && o.metadata.name === object.metadata.name);
+      return [
+        `${object.kind}/${object.metadata.name}`,
+        { before: revisionOf(find(before)), after: revisionOf(find(after)) },
+      ];
     }),
   );
-  if (skipped.length > 0) report.notes.push(`No revision of ${inputs.rollbackTo} in the history of: ${skipped.join(', ')} (left as they are).`);
+  if (skipped.length > 0)
+    report.notes.push(
+      `No revision of ${inputs.rollbackTo} in the history of: ${skipped.join(', ')} (left as they are).`,
+    );
   report.result = waited.ok ? 'rolled-back' : 'failed';
   report.message = waited.ok
     ? `rolled back ${objects.length} workload(s) to ${inputs.rollbackTo}`
     : `rollback to ${inputs.rollbackTo} did not become healthy: ${waited.failures.map((f) => `${f.workload}: ${f.reason}`).join('; ')}`;
 }
 
-function updateReleaseManifest(file: string, manifest: ReleaseManifest, inputs: K8sDeployInputs, report: Report): void {
+function updateReleaseManifest(
+  file: string,
+  manifest: ReleaseManifest,
+  inputs: K8sDeployInputs,
+  report: Report,
+): void {
   const outcome: DeployOutcome | undefined = report.outcome;
   const revisions = outcome?.revisions ?? report.revisions ?? {};
   let updated = manifest;

@@ -46,7 +46,8 @@ export interface DeployOutcome {
   message: string;
 }
 
-export const toManifest = (objects: KubeObject[]): string => objects.map((object) => stringify(object)).join('---\n');
+export const toManifest = (objects: KubeObject[]): string =>
+  objects.map((object) => stringify(object)).join('---\n');
 
 const display = (key: string) => key.replace(/\/[^/]*\//, '/');
 
@@ -60,21 +61,31 @@ export async function serverDiff(
   options: Pick<DeployOptions, 'serverSide' | 'fieldManager' | 'forceConflicts'>,
   deps: Pick<DeployDeps, 'kubectl' | 'redactor'>,
 ): Promise<string> {
-  const namespaces = [...new Set(objects.map((object) => object.metadata.namespace).filter((name): name is string => !!name))];
+  const namespaces = [
+    ...new Set(objects.map((object) => object.metadata.namespace).filter((name): name is string => !!name)),
+  ];
   const existing = namespaces.length
     ? new Set(
-        (await deps.kubectl.run(['get', 'namespaces', ...namespaces, '--ignore-not-found', '-o', 'name'])).stdout
+        (
+          await deps.kubectl.run(['get', 'namespaces', ...namespaces, '--ignore-not-found', '-o', 'name'])
+        ).stdout
           .split('\n')
           .map((line) => line.replace(/^namespace\//, '').trim()),
       )
     : new Set<string>();
-  const pending = objects.filter((object) => object.metadata.namespace && !existing.has(object.metadata.namespace));
+  const pending = objects.filter(
+    (object) => object.metadata.namespace && !existing.has(object.metadata.namespace),
+  );
   const diffable = objects.filter((object) => !pending.includes(object));
   const diff = diffable.length > 0 ? await deps.kubectl.diff(toManifest(diffable), options) : '';
   const created = pending.map(
-    (object) => `+ create ${kubectlName(object)} in namespace ${object.metadata.namespace} (the namespace does not exist yet)`,
+    (object) =>
+      `+ create ${kubectlName(object)} in namespace ${object.metadata.namespace} (the namespace does not exist yet)`,
   );
-  return deps.redactor.redact(redactSecretDiff(diff) + (created.length > 0 ? `${diff && !diff.endsWith('\n') ? '\n' : ''}${created.join('\n')}\n` : ''));
+  return deps.redactor.redact(
+    redactSecretDiff(diff) +
+      (created.length > 0 ? `${diff && !diff.endsWith('\n') ? '\n' : ''}${created.join('\n')}\n` : ''),
+  );
 }
 
 function liveIndex(objects: KubeObject[]): Map<string, KubeObject> {
@@ -86,13 +97,19 @@ function liveIndex(objects: KubeObject[]): Map<string, KubeObject> {
  * server-side applies, works out what really changed, waits for those workloads by watching, and on
  * failure diagnoses and restores every changed workload to its recorded revision.
  */
-export async function deployPlan(plan: KubeObject[], options: DeployOptions, deps: DeployDeps): Promise<DeployOutcome> {
+export async function deployPlan(
+  plan: KubeObject[],
+  options: DeployOptions,
+  deps: DeployDeps,
+): Promise<DeployOutcome> {
   const { kubectl, logger } = deps;
   const manifest = toManifest(plan);
   const before = liveIndex(await kubectl.getLive<KubeObject>(manifest));
   const records = recordWorkloads(plan, [...before.values()]);
   for (const record of records.values())
-    logger.info(`${display(record.key)}: ${record.revision === null ? 'not installed yet' : `at revision ${record.revision}`}`);
+    logger.info(
+      `${display(record.key)}: ${record.revision === null ? 'not installed yet' : `at revision ${record.revision}`}`,
+    );
 
   const applied = await kubectl.apply(manifest, options);
   for (const line of applied) logger.info(deps.redactor.redact(line));
@@ -125,7 +142,10 @@ export async function deployPlan(plan: KubeObject[], options: DeployOptions, dep
   const finish = async () => {
     const final = liveIndex(await kubectl.getLive<KubeObject>(toManifest(plan.filter(isWorkload))));
     for (const record of records.values())
-      outcome.revisions[display(record.key)] = { before: record.revision, after: revisionOf(final.get(record.key)) };
+      outcome.revisions[display(record.key)] = {
+        before: record.revision,
+        after: revisionOf(final.get(record.key)),
+      };
     return outcome;
   };
   if (outcome.result === 'unchanged') {
@@ -133,7 +153,10 @@ export async function deployPlan(plan: KubeObject[], options: DeployOptions, dep
     return finish();
   }
   if (!options.wait || changedWorkloads.length === 0) {
-    outcome.message = changedWorkloads.length === 0 ? 'applied; no workload changed' : 'applied without waiting (wait: false)';
+    outcome.message =
+      changedWorkloads.length === 0
+        ? 'applied; no workload changed'
+        : 'applied without waiting (wait: false)';
     return finish();
   }
 
@@ -150,17 +173,26 @@ export async function deployPlan(plan: KubeObject[], options: DeployOptions, dep
   outcome.result = 'failed';
   outcome.failures = waited.failures;
   outcome.diagnoses = await diagnoseFailures(waited.failures, changedWorkloads, deps);
-  const reasons = waited.failures.map((failure) => `${display(failure.workload)}: ${failure.reason}`).join('; ');
+  const reasons = waited.failures
+    .map((failure) => `${display(failure.workload)}: ${failure.reason}`)
+    .join('; ');
   if (!options.rollbackOnFailure) {
     outcome.message = `rollout failed (${reasons}); not rolled back (rollback-on-failure: false)`;
     return finish();
   }
   const restorable = changedWorkloads.map(objectKey).filter((key) => records.get(key)?.live);
-  outcome.notRestorable = changedWorkloads.map(objectKey).filter((key) => !records.get(key)?.live).map(display);
+  outcome.notRestorable = changedWorkloads
+    .map(objectKey)
+    .filter((key) => !records.get(key)?.live)
+    .map(display);
   const restore = restorable.map((key) => applyableCopy(records.get(key)!.live!));
   await logger.group(`Rolling back ${restore.length} workload(s)`, async () => {
     await restoreWorkloads(restore, { kubectl, fieldManager: options.fieldManager });
-    const healed = await waitForWorkloads(restore, { watcher: deps.watcher, timeoutMs: options.timeoutMs, logger });
+    const healed = await waitForWorkloads(restore, {
+      watcher: deps.watcher,
+      timeoutMs: options.timeoutMs,
+      logger,
+    });
     outcome.rolledBack = restorable.map(display);
     const targets = restorable
       .map((key) => {
@@ -175,7 +207,9 @@ export async function deployPlan(plan: KubeObject[], options: DeployOptions, dep
     } else {
       const left = [
         ...healed.failures.map((failure) => `${display(failure.workload)}: ${failure.reason}`),
-        ...outcome.notRestorable.map((key) => `${key} had no earlier revision (first install) and was left as applied`),
+        ...outcome.notRestorable.map(
+          (key) => `${key} had no earlier revision (first install) and was left as applied`,
+        ),
       ];
       outcome.message = `rollout failed (${reasons}); ${restore.length > 0 ? `rolled back to ${targets}, but ` : ''}${left.join('; ')}`;
     }

@@ -35,8 +35,8 @@ function describeState(status: ContainerStatus): string {
 }
 
 function selectorOf(workload: KubeObject): Record<string, string> {
-  return ((workload.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels ??
-    {}) as Record<string, string>;
+  return ((workload.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector
+    ?.matchLabels ?? {}) as Record<string, string>;
 }
 
 /**
@@ -56,10 +56,17 @@ export async function diagnoseFailures(
   const events: KubeObject[] = [];
   for (const namespace of namespaces) {
     try {
-      pods.push(...(await deps.kubectl.json<{ items: KubeObject[] }>(['get', 'pods', '-n', namespace])).items);
-      events.push(...(await deps.kubectl.json<{ items: KubeObject[] }>(['get', 'events', '-n', namespace])).items);
+      pods.push(
+        ...(await deps.kubectl.json<{ items: KubeObject[] }>(['get', 'pods', '-n', namespace])).items,
+      );
+      events.push(
+        ...(await deps.kubectl.json<{ items: KubeObject[] }>(['get', 'events', '-n', namespace])).items,
+      );
     } catch (error) {
-      failures = failures.map((failure) => ({ ...failure, reason: `${failure.reason} (diagnosis incomplete: ${errorMessage(error)})` }));
+      failures = failures.map((failure) => ({
+        ...failure,
+        reason: `${failure.reason} (diagnosis incomplete: ${errorMessage(error)})`,
+      }));
     }
   }
   const diagnoses: Diagnosis[] = [];
@@ -74,14 +81,28 @@ export async function diagnoseFailures(
     );
     const podDiagnoses: PodDiagnosis[] = [];
     for (const pod of own) {
-      const statuses = ((pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []);
+      const statuses =
+        (pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? [];
       const problem = podProblem(pod);
       const logs: PodDiagnosis['logs'] = [];
-      for (const status of statuses.filter((entry) => problem?.includes(entry.name) || (entry.restartCount ?? 0) > 0)) {
+      for (const status of statuses.filter(
+        (entry) => problem?.includes(entry.name) || (entry.restartCount ?? 0) > 0,
+      )) {
         const result = await deps.kubectl
-          .run(['logs', '-n', pod.metadata.namespace ?? 'default', pod.metadata.name, '-c', status.name, `--tail=${LOG_LINES}`], {
-            accept: [0, 1],
-          })
+          .run(
+            [
+              'logs',
+              '-n',
+              pod.metadata.namespace ?? 'default',
+              pod.metadata.name,
+              '-c',
+              status.name,
+              `--tail=${LOG_LINES}`,
+            ],
+            {
+              accept: [0, 1],
+            },
+          )
           .catch(() => undefined);
         const lines = (result?.exitCode === 0 ? result.stdout : '').split('\n').filter((line) => line !== '');
         if (lines.length > 0) logs.push({ container: status.name, lines: lines.map(redact) });
@@ -102,21 +123,39 @@ export async function diagnoseFailures(
     const related = events
       .filter((event) => {
         const involved = (event as { involvedObject?: { name?: string } }).involvedObject?.name ?? '';
-        return names.has(involved) || (workload !== undefined && involved.startsWith(`${workload.metadata.name}-`));
+        return (
+          names.has(involved) || (workload !== undefined && involved.startsWith(`${workload.metadata.name}-`))
+        );
       })
       .sort((a, b) => eventTime(a).localeCompare(eventTime(b)))
       .slice(-EVENTS)
       .map((event) => {
-        const e = event as { type?: string; reason?: string; message?: string; involvedObject?: { kind?: string; name?: string } };
-        return redact(`${e.type ?? ''} ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}`.trim());
+        const e = event as {
+          type?: string;
+          reason?: string;
+          message?: string;
+          involvedObject?: { kind?: string; name?: string };
+        };
+        return redact(
+          `${e.type ?? ''} ${e.reason ?? ''} ${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}: ${e.message ?? ''}`.trim(),
+        );
       });
-    diagnoses.push({ workload: failure.workload, reason: redact(failure.reason), pods: podDiagnoses, events: related });
+    diagnoses.push({
+      workload: failure.workload,
+      reason: redact(failure.reason),
+      pods: podDiagnoses,
+      events: related,
+    });
   }
   return diagnoses;
 }
 
 function eventTime(event: KubeObject): string {
-  const e = event as { lastTimestamp?: string; eventTime?: string; metadata: { creationTimestamp?: unknown } };
+  const e = event as {
+    lastTimestamp?: string;
+    eventTime?: string;
+    metadata: { creationTimestamp?: unknown };
+  };
   return String(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '');
 }
 
@@ -128,12 +167,22 @@ export function diagnosisMarkdown(diagnoses: Diagnosis[]): string {
       for (const pod of diagnosis.pods) {
         lines.push(
           `- pod \`${pod.name}\` (${pod.phase})${pod.problem ? `: ${pod.problem}` : ''}; containers: ${
-            pod.containers.map((c) => `${c.name} ${c.state}, ${c.restarts} restart(s)`).join('; ') || 'none reported'
+            pod.containers.map((c) => `${c.name} ${c.state}, ${c.restarts} restart(s)`).join('; ') ||
+            'none reported'
           }`,
         );
-        for (const log of pod.logs) lines.push('', `  last log lines of ${log.container}:`, '', '  ```', ...log.lines.map((l) => `  ${l}`), '  ```');
+        for (const log of pod.logs)
+          lines.push(
+            '',
+            `  last log lines of ${log.container}:`,
+            '',
+            '  ```',
+            ...log.lines.map((l) => `  ${l}`),
+            '  ```',
+          );
       }
-      if (diagnosis.events.length > 0) lines.push('', 'Recent events:', '', ...diagnosis.events.map((event) => `- ${event}`));
+      if (diagnosis.events.length > 0)
+        lines.push('', 'Recent events:', '', ...diagnosis.events.map((event) => `- ${event}`));
       return lines.join('\n');
     })
     .join('\n\n');

@@ -53,7 +53,9 @@ export const KNOWN_KINDS: Record<string, KindInfo> = {
 
 /** Kinds a CustomResourceDefinition in the same manifests adds. */
 export function kindsFromDefinitions(
-  definitions: { spec?: { group?: string; names?: { kind?: string }; scope?: string; versions?: { name: string }[] } }[],
+  definitions: {
+    spec?: { group?: string; names?: { kind?: string }; scope?: string; versions?: { name: string }[] };
+  }[],
 ): Record<string, KindInfo> {
   const kinds: Record<string, KindInfo> = {};
   for (const { spec } of definitions) {

@@ -50,7 +50,9 @@ export interface PodSpec {
 /** The pod template of a workload (or of a CronJob's job), when the object has one. */
 export function podTemplate(
   object: KubeObject,
-): { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec } | undefined {
+):
+  | { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec }
+  | undefined {
   const spec = object.spec as Record<string, unknown> | undefined;
   if (!spec) return undefined;
   if (object.kind === 'Pod') return { spec: spec as PodSpec };

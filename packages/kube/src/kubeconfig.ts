@@ -16,7 +16,9 @@ const CREDENTIAL_FIELDS = ['token', 'password', 'client-key-data', 'client-certi
 function parseDocument(text: string): KubeconfigDocument | undefined {
   try {
     const value: unknown = parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as KubeconfigDocument) : undefined;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as KubeconfigDocument)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -26,13 +28,22 @@ function parseDocument(text: string): KubeconfigDocument | undefined {
 export function decodeKubeconfig(input: string): { text: string; document: KubeconfigDocument } {
   const trimmed = input.trim();
   const candidates = [trimmed];
-  if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed)) candidates.unshift(Buffer.from(trimmed, 'base64').toString('utf8'));
+  if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed))
+    candidates.unshift(Buffer.from(trimmed, 'base64').toString('utf8'));
   for (const text of candidates) {
     const document = parseDocument(text);
-    if (document && Array.isArray(document.clusters) && document.clusters.length > 0 && Array.isArray(document.contexts))
+    if (
+      document &&
+      Array.isArray(document.clusters) &&
+      document.clusters.length > 0 &&
+      Array.isArray(document.contexts)
+    )
       return { text, document };
   }
-  throw new ConfigurationError(`input "kubeconfig": expected ${EXPECTED}; the value given is not one`, 'kubeconfig');
+  throw new ConfigurationError(
+    `input "kubeconfig": expected ${EXPECTED}; the value given is not one`,
+    'kubeconfig',
+  );
 }
 
 export interface PreparedKubeconfig {

@@ -37,7 +37,11 @@ export async function resolveKubectl(
       'kubectl-version',
     );
   const arch = ARCH[deps.arch ?? process.arch];
-  if (!arch) throw new ConfigurationError(`input "kubectl-version": no kubectl download for architecture ${process.arch}`, 'kubectl-version');
+  if (!arch)
+    throw new ConfigurationError(
+      `input "kubectl-version": no kubectl download for architecture ${process.arch}`,
+      'kubectl-version',
+    );
   const url = `${(deps.baseUrl ?? DEFAULT_KUBECTL_BASE_URL).replace(/\/$/, '')}/v${match[1]}/bin/linux/${arch}/kubectl`;
   let sha256 = match[2];
   if (!sha256) {

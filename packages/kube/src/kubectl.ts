@@ -1,4 +1,10 @@
-import { ConfigurationError, errorMessage, TimeoutError, type Exec, type ExecResult } from '@alt-las/action-kit';
+import {
+  ConfigurationError,
+  errorMessage,
+  TimeoutError,
+  type Exec,
+  type ExecResult,
+} from '@alt-las/action-kit';
 
 /** The cluster could not be reached at all (network, DNS, TLS, or no answer in time). */
 export class ClusterUnreachableError extends Error {
@@ -30,7 +36,8 @@ export interface KubectlOptions {
 
 const UNREACHABLE =
   /Unable to connect to the server|connection refused|no such host|i\/o timeout|context deadline exceeded|Client\.Timeout|dial tcp|the server is currently unable|TLS handshake timeout|connect: network is unreachable/i;
-const BAD_CONFIG = /error loading config file|invalid configuration|couldn't get current server API group list: Get "http:\/\/localhost:8080|context .* does not exist|no configuration has been provided/i;
+const BAD_CONFIG =
+  /error loading config file|invalid configuration|couldn't get current server API group list: Get "http:\/\/localhost:8080|context .* does not exist|no configuration has been provided/i;
 
 /**
  * kubectl over the Exec seam. Output is captured silently (it may hold Secret data); callers log what
@@ -67,7 +74,9 @@ export class Kubectl {
       });
     } catch (error) {
       if (error instanceof TimeoutError)
-        throw new ClusterUnreachableError(`kubectl ${args[0]} got no answer from the cluster: ${error.message}`);
+        throw new ClusterUnreachableError(
+          `kubectl ${args[0]} got no answer from the cluster: ${error.message}`,
+        );
       throw new ConfigurationError(
         `kubectl could not be started (${this.options.binary}): ${errorMessage(error)}; install kubectl or set input "kubectl-version"`,
         'kubectl-version',
@@ -82,7 +91,10 @@ export class Kubectl {
       throw new ApplyConflictError(
         `server-side apply conflicts with another field manager:\n${detail}\nSet force-conflicts: true to take ownership of these fields.`,
       );
-    throw new KubectlError(`kubectl ${args.slice(0, 2).join(' ')} failed (exit ${result.exitCode}): ${detail}`, result);
+    throw new KubectlError(
+      `kubectl ${args.slice(0, 2).join(' ')} failed (exit ${result.exitCode}): ${detail}`,
+      result,
+    );
   }
 
   async json<T = unknown>(args: string[], timeoutMs?: number): Promise<T> {
@@ -97,12 +109,15 @@ export class Kubectl {
       timeoutMs: timeoutMs + 5000,
       accept: [0, 1],
     });
-    const version = (JSON.parse(result.stdout || '{}') as { serverVersion?: { gitVersion?: string } }).serverVersion;
+    const version = (JSON.parse(result.stdout || '{}') as { serverVersion?: { gitVersion?: string } })
+      .serverVersion;
     if (result.exitCode !== 0 || !version) {
       const detail = result.stderr.trim().split('\n').slice(-3).join('\n');
       if (BAD_CONFIG.test(detail))
         throw new ConfigurationError(`input "kubeconfig": kubectl cannot use it: ${detail}`, 'kubeconfig');
-      throw new ClusterUnreachableError(`cannot reach the cluster within ${seconds}s: ${detail || 'no server version'}`);
+      throw new ClusterUnreachableError(
+        `cannot reach the cluster within ${seconds}s: ${detail || 'no server version'}`,
+      );
     }
     return version.gitVersion ?? 'unknown';
   }
@@ -113,14 +128,19 @@ export class Kubectl {
 
   /** The live objects of a manifest stream (absent ones are skipped). */
   async getLive<T>(manifest: string): Promise<T[]> {
-    const result = await this.run(['get', '-f', '-', '--ignore-not-found', '-o', 'json'], { input: manifest });
+    const result = await this.run(['get', '-f', '-', '--ignore-not-found', '-o', 'json'], {
+      input: manifest,
+    });
     if (result.stdout.trim() === '') return [];
     const parsed = JSON.parse(result.stdout) as { kind?: string; items?: T[] };
     return parsed.kind === 'List' ? (parsed.items ?? []) : [parsed as T];
   }
 
   /** `kubectl diff`; exit 1 only means "there are differences". */
-  async diff(manifest: string, options: { serverSide: boolean; fieldManager: string; forceConflicts: boolean }): Promise<string> {
+  async diff(
+    manifest: string,
+    options: { serverSide: boolean; fieldManager: string; forceConflicts: boolean },
+  ): Promise<string> {
     const args = ['diff', '-f', '-'];
     if (options.serverSide) {
       args.push('--server-side', `--field-manager=${options.fieldManager}`);

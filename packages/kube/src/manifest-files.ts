@@ -50,7 +50,10 @@ function expandGlob(pattern: string, workspace: string): string[] {
  */
 export function resolveManifestSources(entries: string[], workspace: string): ManifestSource[] {
   if (entries.length === 0)
-    throw new ConfigurationError('input "manifests": expected at least one file, folder or glob', 'manifests');
+    throw new ConfigurationError(
+      'input "manifests": expected at least one file, folder or glob',
+      'manifests',
+    );
   const sources: ManifestSource[] = [];
   const seen = new Set<string>();
   const addFile = (file: string) => {
@@ -62,13 +65,19 @@ export function resolveManifestSources(entries: string[], workspace: string): Ma
     if (GLOB_CHARS.test(entry)) {
       const files = expandGlob(entry, workspace);
       if (files.length === 0)
-        throw new ConfigurationError(`input "manifests": the pattern "${entry}" matches no manifest files`, 'manifests');
+        throw new ConfigurationError(
+          `input "manifests": the pattern "${entry}" matches no manifest files`,
+          'manifests',
+        );
       files.forEach(addFile);
       continue;
     }
     const full = path.resolve(workspace, entry);
     if (!fs.existsSync(full))
-      throw new ConfigurationError(`input "manifests": "${entry}" does not exist (relative to ${workspace})`, 'manifests');
+      throw new ConfigurationError(
+        `input "manifests": "${entry}" does not exist (relative to ${workspace})`,
+        'manifests',
+      );
     if (fs.statSync(full).isFile()) {
       addFile(full);
       continue;
@@ -79,7 +88,10 @@ export function resolveManifestSources(entries: string[], workspace: string): Ma
     }
     const files = walk(full).filter((file) => MANIFEST_FILE.test(file));
     if (files.length === 0)
-      throw new ConfigurationError(`input "manifests": the folder "${entry}" holds no .yaml, .yml or .json files`, 'manifests');
+      throw new ConfigurationError(
+        `input "manifests": the folder "${entry}" holds no .yaml, .yml or .json files`,
+        'manifests',
+      );
     files.forEach(addFile);
   }
   return sources;

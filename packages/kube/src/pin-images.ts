@@ -27,7 +27,10 @@ export function normalizeRepository(reference: string): string {
 }
 
 /** The digest each released service was pushed with (the build digest only when planning). */
-export function releasedImagesFromManifest(manifest: ReleaseManifest, allowUnpublished: boolean): ReleasedImage[] {
+export function releasedImagesFromManifest(
+  manifest: ReleaseManifest,
+  allowUnpublished: boolean,
+): ReleasedImage[] {
   return manifest.services.map((service) => {
     const digest = service.publish?.digest ?? (allowUnpublished ? service.build?.digest : undefined);
     if (!digest) {
@@ -94,18 +97,28 @@ export function pinImages(objects: SourcedObject[], released: ReleasedImage[]): 
   for (const { object, file, line } of objects) {
     for (const container of containersOf(object)) {
       if (typeof container.image !== 'string' || container.image === '') {
-        unpinned.push(`${file}:${line}: ${object.kind} "${object.metadata.name}" container "${container.name}" has no image`);
+        unpinned.push(
+          `${file}:${line}: ${object.kind} "${object.metadata.name}" container "${container.name}" has no image`,
+        );
         continue;
       }
       const match = byRepository.get(normalizeRepository(container.image));
       if (match) {
         used.add(match.repository);
         const after = withDigest(container.image, match.digest);
-        pins.push({ object: objectKey(object), container: container.name, source: match.source, before: container.image, after });
+        pins.push({
+          object: objectKey(object),
+          container: container.name,
+          source: match.source,
+          before: container.image,
+          after,
+        });
         container.image = after;
       } else if (!parseImageReference(container.image).digest) {
         if (!ownNamespaces.has(namespaceOf(normalizeRepository(container.image)))) {
-          unpinnedThirdParty.push(`${object.kind}/${object.metadata.name} ${container.name}: ${container.image}`);
+          unpinnedThirdParty.push(
+            `${object.kind}/${object.metadata.name} ${container.name}: ${container.image}`,
+          );
           continue;
         }
         unpinned.push(
@@ -117,7 +130,8 @@ export function pinImages(objects: SourcedObject[], released: ReleasedImage[]): 
   const missing = [...byRepository.values()].filter((image) => !used.has(image.repository));
   const problems = [
     ...missing.map(
-      (image) => `released image ${image.repository} (${image.source}) is not run by any container in the manifests`,
+      (image) =>
+        `released image ${image.repository} (${image.source}) is not run by any container in the manifests`,
     ),
     ...unpinned.map((text) => `${text}; give its digest in input "images" or the release manifest`),
   ];

@@ -21,7 +21,9 @@ export function renderPlan(objects: KubeObject[]): string {
 }
 
 /** Workload -> its containers' images, for the summary. */
-export function workloadImages(objects: KubeObject[]): { workload: string; containers: { name: string; image: string }[] }[] {
+export function workloadImages(
+  objects: KubeObject[],
+): { workload: string; containers: { name: string; image: string }[] }[] {
   return objects.filter(isWorkload).map((object) => ({
     workload: `${object.kind}/${object.metadata.name}`,
     containers: containersOf(object).map(({ name, image }) => ({ name, image })),

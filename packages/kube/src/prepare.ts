@@ -35,9 +35,12 @@ export interface Plan {
 export async function preparePlan(options: PlanOptions): Promise<Plan> {
   const sources = resolveManifestSources(options.manifests, options.workspace);
   const loaded = await loadManifests(sources, options);
-  const secrets: SourcedObject[] = buildSecrets(options.secrets, options.namespace, options.env, options.redactor).map(
-    (object) => ({ object, file: 'input "secrets"', line: 1 }),
-  );
+  const secrets: SourcedObject[] = buildSecrets(
+    options.secrets,
+    options.namespace,
+    options.env,
+    options.redactor,
+  ).map((object) => ({ object, file: 'input "secrets"', line: 1 }));
   const validated = orderObjects(validateObjects([...loaded, ...secrets], options.namespace));
   const { pins, unpinnedThirdParty } = pinImages(validated, options.images);
   const objects = validated.map(({ object }) => object);

@@ -7,7 +7,8 @@ export const MANAGED_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_VALUE = 'alt-las-k8s-deploy';
 
 export function labelManaged(objects: KubeObject[]): void {
-  for (const object of objects) object.metadata.labels = { ...object.metadata.labels, [MANAGED_LABEL]: MANAGED_VALUE };
+  for (const object of objects)
+    object.metadata.labels = { ...object.metadata.labels, [MANAGED_LABEL]: MANAGED_VALUE };
 }
 
 /**
@@ -20,7 +21,9 @@ export async function pruneObjects(
   namespace: string,
   deps: { kubectl: Kubectl; dryRun?: boolean },
 ): Promise<string[]> {
-  const kinds = [...new Set(planned.map((object) => object.kind))].filter((kind) => KNOWN_KINDS[kind]?.namespaced);
+  const kinds = [...new Set(planned.map((object) => object.kind))].filter(
+    (kind) => KNOWN_KINDS[kind]?.namespaced,
+  );
   if (kinds.length === 0) return [];
   const wanted = new Set(planned.map(objectKey));
   const live = await deps.kubectl.json<{ items: KubeObject[] }>([
@@ -31,8 +34,11 @@ export async function pruneObjects(
     '-l',
     `${MANAGED_LABEL}=${MANAGED_VALUE}`,
   ]);
-  const stale = live.items.filter((object) => !wanted.has(objectKey({ ...object, metadata: { ...object.metadata, namespace } })));
+  const stale = live.items.filter(
+    (object) => !wanted.has(objectKey({ ...object, metadata: { ...object.metadata, namespace } })),
+  );
   const names = stale.map((object) => `${object.kind.toLowerCase()}/${object.metadata.name}`);
-  if (names.length > 0 && !deps.dryRun) await deps.kubectl.run(['delete', '-n', namespace, '--wait=false', ...names]);
+  if (names.length > 0 && !deps.dryRun)
+    await deps.kubectl.run(['delete', '-n', namespace, '--wait=false', ...names]);
   return names;
 }

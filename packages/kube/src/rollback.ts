@@ -30,7 +30,12 @@ export function recordWorkloads(planned: KubeObject[], live: KubeObject[]): Map<
   for (const workload of planned.filter(isWorkload)) {
     const key = objectKey(workload);
     const current = byKey.get(key);
-    records.set(key, { key, revision: revisionOf(current), generation: current?.metadata.generation, live: current });
+    records.set(key, {
+      key,
+      revision: revisionOf(current),
+      generation: current?.metadata.generation,
+      live: current,
+    });
   }
   return records;
 }
@@ -83,7 +88,11 @@ const owners = (object: KubeObject) =>
   ((object.metadata.ownerReferences ?? []) as { uid?: string }[]).map((reference) => reference.uid);
 
 /** The earlier revisions of each Deployment (ReplicaSets) and StatefulSet (ControllerRevisions). */
-async function revisionHistory(kubectl: Kubectl, namespace: string, kinds: Set<string>): Promise<OwnedRevision[]> {
+async function revisionHistory(
+  kubectl: Kubectl,
+  namespace: string,
+  kinds: Set<string>,
+): Promise<OwnedRevision[]> {
   const history: OwnedRevision[] = [];
   if (kinds.has('Deployment')) {
     const sets = await kubectl.json<{ items: KubeObject[] }>(['get', 'replicasets', '-n', namespace]);
@@ -103,16 +112,22 @@ async function revisionHistory(kubectl: Kubectl, namespace: string, kinds: Set<s
     }
   }
   if (kinds.has('StatefulSet')) {
-    const revisions = await kubectl.json<{ items: (KubeObject & { revision?: number; data?: { spec?: { template?: Record<string, unknown> } } })[] }>(
-      ['get', 'controllerrevisions', '-n', namespace],
-    );
+    const revisions = await kubectl.json<{
+      items: (KubeObject & { revision?: number; data?: { spec?: { template?: Record<string, unknown> } } })[];
+    }>(['get', 'controllerrevisions', '-n', namespace]);
     for (const revision of revisions.items) {
       const template = revision.data?.spec?.template;
       if (!template) continue;
       delete (template as { $patch?: string }).$patch;
-      const annotations = (template.metadata as { annotations?: Record<string, string> } | undefined)?.annotations;
+      const annotations = (template.metadata as { annotations?: Record<string, string> } | undefined)
+        ?.annotations;
       for (const owner of owners(revision))
-        history.push({ owner: owner ?? '', revision: revision.revision ?? 0, version: annotations?.[ANNOTATIONS.version], template });
+        history.push({
+          owner: owner ?? '',
+          revision: revision.revision ?? 0,
+          version: annotations?.[ANNOTATIONS.version],
+          template,
+        });
     }
   }
   return history;
@@ -130,12 +145,23 @@ export async function planRollback(
   const byRevision = /^\d+$/.test(target);
   const version = target.replace(/^v/, '');
   const workloads = [
-    ...(await kubectl.json<{ items: KubeObject[] }>(['get', 'deployments', '-n', namespace])).items.map((o) => ({ ...o, kind: 'Deployment', apiVersion: 'apps/v1' })),
-    ...(await kubectl.json<{ items: KubeObject[] }>(['get', 'statefulsets', '-n', namespace])).items.map((o) => ({ ...o, kind: 'StatefulSet', apiVersion: 'apps/v1' })),
+    ...(await kubectl.json<{ items: KubeObject[] }>(['get', 'deployments', '-n', namespace])).items.map(
+      (o) => ({ ...o, kind: 'Deployment', apiVersion: 'apps/v1' }),
+    ),
+    ...(await kubectl.json<{ items: KubeObject[] }>(['get', 'statefulsets', '-n', namespace])).items.map(
+      (o) => ({ ...o, kind: 'StatefulSet', apiVersion: 'apps/v1' }),
+    ),
   ];
   if (workloads.length === 0)
-    throw new ConfigurationError(`input "rollback-to": namespace ${namespace} has no workloads to roll back`, 'rollback-to');
-  const history = await revisionHistory(kubectl, namespace, new Set(workloads.map((workload) => workload.kind)));
+    throw new ConfigurationError(
+      `input "rollback-to": namespace ${namespace} has no workloads to roll back`,
+      'rollback-to',
+    );
+  const history = await revisionHistory(
+    kubectl,
+    namespace,
+    new Set(workloads.map((workload) => workload.kind)),
+  );
   const objects: KubeObject[] = [];
   const skipped: string[] = [];
   for (const workload of workloads) {

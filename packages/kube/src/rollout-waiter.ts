@@ -16,7 +16,11 @@ export interface WaitResult {
   settledAt: number;
 }
 
-const RESOURCES: Record<string, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+const RESOURCES: Record<string, string> = {
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+};
 const RESTART_DELAY_MS = 1000;
 
 /**
@@ -55,20 +59,25 @@ export function waitForWorkloads(
         const object = live.get(key);
         if (!object) continue;
         const status = evaluateWorkload(object);
-        if (statuses[key]?.message !== status.message) deps.logger.info(`${key.replace(/\/[^/]*\//, '/')}: ${status.state}: ${status.message}`);
+        if (statuses[key]?.message !== status.message)
+          deps.logger.info(`${key.replace(/\/[^/]*\//, '/')}: ${status.state}: ${status.message}`);
         statuses[key] = status;
-        if (status.state === 'Failed') failures.push({ workload: key, reason: status.message });
-        else if (status.state === 'InProgress') {
-          for (const pod of pods.values()) {
-            if (pod.metadata.namespace !== object.metadata.namespace || !podRunsTemplate(pod, object)) continue;
-            const problem = podProblem(pod);
-            if (problem) {
-              failures.push({ workload: key, reason: `pod ${pod.metadata.name}: ${problem}` });
-              statuses[key] = { state: 'Failed', message: problem };
-              break;
-            }
-          }
-        }
+        if (status.state === 'Current') continue;
+        // A pod of the new template that cannot start is the more specific reason, even past the deadline.
+        const problem = [...pods.values()]
+          .filter(
+            (pod) => pod.metadata.namespace === object.metadata.namespace && podRunsTemplate(pod, object),
+          )
+          .map((pod) => ({ pod, problem: podProblem(pod) }))
+          .find((entry) => entry.problem);
+        if (problem) {
+          const reason = `pod ${problem.pod.metadata.name}: ${problem.problem}`;
+          failures.push({
+            workload: key,
+            reason: status.state === 'Failed' ? `${status.message}; ${reason}` : reason,
+          });
+          statuses[key] = { state: 'Failed', message: problem.problem! };
+        } else if (status.state === 'Failed') failures.push({ workload: key, reason: status.message });
       }
       if (failures.length > 0) return finish(false, failures);
       if ([...keys].every((key) => statuses[key]?.state === 'Current')) finish(true, []);
@@ -117,15 +126,15 @@ export function waitForWorkloads(
     // A real timer (not the clock's sleep) so it can be cancelled and never keeps the process alive.
     if (!settled)
       timer = setTimeout(() => {
-      finish(
-        false,
-        [...keys]
-          .filter((key) => statuses[key]?.state !== 'Current')
-          .map((key) => ({
-            workload: key,
-            reason: `not available after ${formatDuration(deps.timeoutMs)}: ${statuses[key]?.message ?? 'no status'}`,
-          })),
-      );
-    }, deps.timeoutMs);
+        finish(
+          false,
+          [...keys]
+            .filter((key) => statuses[key]?.state !== 'Current')
+            .map((key) => ({
+              workload: key,
+              reason: `not available after ${formatDuration(deps.timeoutMs)}: ${statuses[key]?.message ?? 'no status'}`,
+            })),
+        );
+      }, deps.timeoutMs);
   });
 }

@@ -13,7 +13,10 @@ export function validateSecretsSpec(value: unknown): SecretsSpec {
     throw new ConfigurationError(`input "secrets": expected ${expected}`, 'secrets');
   for (const [name, keys] of Object.entries(value as Record<string, unknown>)) {
     if (!keys || typeof keys !== 'object' || Array.isArray(keys))
-      throw new ConfigurationError(`input "secrets": "${name}" must map keys to environment variables (${expected})`, 'secrets');
+      throw new ConfigurationError(
+        `input "secrets": "${name}" must map keys to environment variables (${expected})`,
+        'secrets',
+      );
     for (const [key, variable] of Object.entries(keys as Record<string, unknown>)) {
       if (typeof variable !== 'string' || !ENV_NAME.test(variable))
         throw new ConfigurationError(

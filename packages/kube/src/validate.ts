@@ -36,7 +36,9 @@ export function validateObjects(objects: SourcedObject[], namespace: string): So
     }
     const name = object.metadata?.name;
     if (typeof name !== 'string' || !NAME.test(name)) {
-      problems.push(`${where}: ${object.kind} needs metadata.name of lower-case letters, digits, "-" and "."`);
+      problems.push(
+        `${where}: ${object.kind} needs metadata.name of lower-case letters, digits, "-" and "."`,
+      );
       continue;
     }
     const metadata = { ...object.metadata };

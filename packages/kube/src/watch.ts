@@ -50,7 +50,10 @@ export function kubectlWatcher(kubectl: Kubectl): Watcher {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => splitter.push(chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
     child.on('error', (error) => !stopped && onEnd(error.message));
-    child.on('close', (code) => !stopped && onEnd(`kubectl watch of ${resource} ended (exit ${code}) ${stderr.trim()}`));
+    child.on(
+      'close',
+      (code) => !stopped && onEnd(`kubectl watch of ${resource} ended (exit ${code}) ${stderr.trim()}`),
+    );
     return {
       stop: () => {
         stopped = true;
