@@ -74,7 +74,10 @@ test('when every repository fails: a cached DB younger than max-db-age is used, 
       ),
     ),
   ]);
-  expect(stale.outputs.verdict).toBeUndefined();
+  expect(stale.outputs.verdict).toBe('fail');
+  expect(stale.summary).toContain(
+    '## trivy-gate: fail\n\nscanner failed: the vulnerability DB could not be downloaded',
+  );
   expect(state.dbDownloads()).toHaveLength(1);
 });
 

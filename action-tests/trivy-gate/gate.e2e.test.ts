@@ -86,6 +86,10 @@ test('four images: one DB download, policy verdict, counts, SARIF per image, man
   expect(run.summary).toContain(
     '[CVE-2025-31001](https://avd.aquasec.com/nvd/cve-2025-31001) | HIGH | libssl3 | 3.3.2-r0 | 3.3.3-r0 |',
   );
+  expect(run.summary).toContain('api-gateway: 1 finding(s) at or above HIGH with no fix yet (not blocking)');
+  expect(run.summary).toContain(
+    '| [CVE-2025-31002](https://avd.aquasec.com/nvd/cve-2025-31002) | CRITICAL | busybox | 1.36.1-r29 | affected | busybox: out-of-bounds write in awk |',
+  );
   expect(run.summary).toContain('vulnerability DB from mirror.gcr.io/aquasec/trivy-db:2');
   expect(run.stdout).toContain('the Actions cache is not available on this runner');
 });

@@ -84,7 +84,13 @@ export async function run(): Promise<void> {
     if (setup.inputs.dryRun) return reportDryRun(setup);
     await gate(setup, redactor);
   } catch (error) {
-    core.setFailed(failureMessage(error, (text) => redactor.redact(text)));
+    const message = failureMessage(error, (text) => redactor.redact(text));
+    if (error instanceof ScannerError) {
+      // Trivy could not be installed or given a DB: no image has a verdict, so the gate fails.
+      core.setOutput('verdict', 'fail');
+      new SummaryBuilder().heading('trivy-gate: fail').paragraph(message).write();
+    }
+    core.setFailed(message);
   }
 }
 

@@ -149,6 +149,23 @@ export function writeScanSummary(summary: SummaryBuilder, input: SummaryInput): 
         `${target.name}: ${known.length} finding(s) at or above ${policy.failOnSeverity} were already in the baseline and do not block (fail-on: new).`,
       );
     }
+    const unfixed = limited(
+      evaluation.evaluated.filter((item) => item.disposition === 'unfixed'),
+      max,
+    );
+    if (unfixed.rows.length > 0) {
+      summary.details(
+        `${target.name}: ${unfixed.rows.length + unfixed.more} finding(s) at or above ${policy.failOnSeverity} with no fix yet (not blocking)`,
+        `\n${[
+          '| ID | Severity | Package | Installed | Status | Title |',
+          '| --- | --- | --- | --- | --- | --- |',
+          ...unfixed.rows.map(
+            ({ finding }) =>
+              `| ${idCell(finding)} | ${finding.severity} | ${escapeCell(finding.pkgName)} | ${escapeCell(finding.installed)} | ${escapeCell(finding.status)} | ${escapeCell(finding.title)} |`,
+          ),
+        ].join('\n')}${unfixed.more > 0 ? `\n\n${unfixed.more} more are in the report.` : ''}`,
+      );
+    }
     const suppressed = limited(
       evaluation.evaluated.filter(
         (item) => item.disposition === 'ignored' || item.disposition === 'not-affected',
