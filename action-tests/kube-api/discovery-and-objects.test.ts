@@ -195,6 +195,23 @@ spec:
     expect(Number(received[0]!.object.metadata.resourceVersion)).toBeGreaterThan(Number(from));
   });
 
+  test('an object that starts or stops matching a watch selector arrives as ADDED or DELETED', async () => {
+    await cluster.ok(['create', 'configmap', 'moving', '-n', 'atlas']);
+    const events = readWatch(
+      `${cluster.api.url}/api/v1/namespaces/atlas/configmaps?watch=true&labelSelector=tier%3Dbackend`,
+      3,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await cluster.ok(['label', 'configmap', 'moving', '-n', 'atlas', 'tier=backend']);
+    await cluster.ok(['annotate', 'configmap', 'moving', '-n', 'atlas', 'note=still-backend']);
+    await cluster.ok(['label', 'configmap', 'moving', '-n', 'atlas', 'tier=frontend', '--overwrite']);
+    expect((await events).map((e) => [e.type, e.object.metadata.labels?.tier])).toEqual([
+      ['ADDED', 'backend'],
+      ['MODIFIED', 'backend'],
+      ['DELETED', 'frontend'],
+    ]);
+  });
+
   test('kubectl get --watch prints changes as they happen', async () => {
     const watching = cluster.kubectl([
       'get',

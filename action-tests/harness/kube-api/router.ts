@@ -7,6 +7,7 @@ import { fieldManagerOf, parseBody, patchKindOf, readBody, type ResourceRequest 
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { groupVersion } from './resources';
 import { toTable, wantsTable } from './table';
+import type { StoredEvent } from './store';
 import type { KubeObject } from './types';
 
 export function sendJson(
@@ -32,8 +33,9 @@ export async function handleResource(
   const method = request.method ?? 'GET';
   const contentType = request.headers['content-type'];
   const raw = method === 'GET' ? undefined : await readBody(request);
+  // A typed client's protobuf DeleteOptions is ignored: the query carries what the stand-in honours.
   const body =
-    raw === undefined
+    raw === undefined || (method === 'DELETE' && isProtobuf(contentType))
       ? undefined
       : isProtobuf(contentType)
         ? decodeProtobufObject(raw)
@@ -131,19 +133,30 @@ function watch(
   response: ServerResponse,
 ): void {
   const from = query.get('resourceVersion');
+  const selected = (object: KubeObject | undefined) =>
+    object !== undefined &&
+    (namespace === undefined || object.metadata?.namespace === namespace) &&
+    matches(object);
   const send = (eventType: string, object: KubeObject) => {
-    if (namespace !== undefined && object.metadata?.namespace !== namespace) return;
-    if (!matches(object)) return;
     const payload = table ? toTable(type.kind, [object], object.metadata.resourceVersion) : object;
     response.write(`${JSON.stringify({ type: eventType, object: payload })}\n`);
+  };
+  // As the API server does, an object that starts or stops matching the selectors is reported as
+  // added or deleted.
+  const forward = ({ type: eventType, object, previous }: StoredEvent) => {
+    const now = selected(object);
+    const before = eventType === 'MODIFIED' ? selected(previous) : now;
+    if (eventType === 'MODIFIED' && now !== before) send(now ? 'ADDED' : 'DELETED', object);
+    else if (now) send(eventType, object);
   };
   response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
   response.flushHeaders();
   // Without a resourceVersion the watch starts with the current state, as synthetic ADDED events;
   // the snapshot and the subscription happen in one turn, so no change falls between them.
-  if (!from || from === '0') for (const object of api.store.list(type, namespace)) send('ADDED', object);
+  if (!from || from === '0')
+    for (const object of api.store.list(type, namespace)) if (selected(object)) send('ADDED', object);
   const start = from && from !== '0' ? Number(from) : Number(api.store.resourceVersion);
-  const unsubscribe = api.store.watch(type, start, (event) => send(event.type, event.object));
+  const unsubscribe = api.store.watch(type, start, forward);
   const timeout = Number(query.get('timeoutSeconds') ?? 0);
   const timer = timeout > 0 ? setTimeout(() => response.end(), timeout * 1000) : undefined;
   const stop = () => {

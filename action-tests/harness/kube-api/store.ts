@@ -10,6 +10,8 @@ export interface StoredEvent {
   type: WatchEventType;
   key: string;
   object: KubeObject;
+  /** The object before a MODIFIED event (watches with selectors need it). */
+  previous?: KubeObject;
 }
 
 type Listener = (event: StoredEvent) => void;
@@ -113,7 +115,7 @@ export class ObjectStore {
     stored.metadata.creationTimestamp = current.metadata.creationTimestamp;
     stored.metadata.resourceVersion = String(++this.revision);
     bucket.set(id, stored);
-    this.emit({ type: 'MODIFIED', key: storageKey(type), object: stored });
+    this.emit({ type: 'MODIFIED', key: storageKey(type), object: stored, previous: current });
     return clone(stored);
   }
 
