@@ -142,6 +142,33 @@ describe('Deployment rollouts', () => {
     expect(detail).toMatch(/Image:\s+ghcr.io\/alt-las\/api-gateway:1.1.0/);
   });
 
+  test('a rolling update stays within maxSurge and maxUnavailable', async () => {
+    await deploy('rolling', '1.0.0', { replicas: 4 });
+    expect((await rolloutStatus('deployment/rolling')).code).toBe(0);
+    await deploy('rolling', '2.0.0', { replicas: 4 });
+    const samples: { total: number; ready: number }[] = [];
+    const status = rolloutStatus('deployment/rolling');
+    let done = false;
+    void status.then(() => (done = true));
+    while (!done) {
+      const pods = cluster.api
+        .objects('Pod', 'atlas')
+        .filter((p) => p.metadata.labels['app.kubernetes.io/name'] === 'rolling');
+      samples.push({
+        total: pods.length,
+        ready: pods.filter((p) =>
+          p.status.conditions?.some((c: KubeObject) => c.type === 'Ready' && c.status === 'True'),
+        ).length,
+      });
+      await sleep(10);
+    }
+    expect((await status).stdout).toMatch(/Waiting for deployment "rolling" rollout to finish/);
+    // 25% of 4: one extra pod at most, one unavailable at most.
+    expect(Math.max(...samples.map((s) => s.total))).toBe(5);
+    expect(Math.min(...samples.map((s) => s.ready))).toBeGreaterThanOrEqual(3);
+    expect(await imagesRunning('rolling')).toEqual(Array(4).fill(`${REGISTRY}/rolling:2.0.0`));
+  });
+
   test('image pull failure: new pods wait in ErrImagePull/ImagePullBackOff, old pods keep serving, the deadline passes', async () => {
     await deploy('segmentation-service', '1.0.0', { port: 8000, progressDeadlineSeconds: 120 });
     expect((await rolloutStatus('deployment/segmentation-service')).code).toBe(0);
@@ -152,7 +179,8 @@ describe('Deployment rollouts', () => {
     const waiting = (await podsOf('segmentation-service'))
       .map((pod) => pod.status.containerStatuses?.[0]?.state?.waiting?.reason)
       .filter(Boolean);
-    expect(waiting).toEqual(['ImagePullBackOff', 'ImagePullBackOff']);
+    // maxSurge 25% of 2 is one pod; maxUnavailable rounds down to none, so both old pods stay.
+    expect(waiting).toEqual(['ImagePullBackOff']);
     expect(await imagesRunning('segmentation-service')).toEqual([
       `${REGISTRY}/segmentation-service:1.0.0`,
       `${REGISTRY}/segmentation-service:1.0.0`,

@@ -15,13 +15,21 @@ const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 
 const revisionOf = (rs: KubeObject) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
 
-/** Resolves maxUnavailable (int or percentage, rounded down as the API does) against `replicas`. */
-function maxUnavailable(deployment: KubeObject, replicas: number): number {
-  const value = deployment.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%';
-  if (deployment.spec.strategy?.type === 'Recreate') return replicas;
-  return typeof value === 'string' && value.endsWith('%')
-    ? Math.floor((replicas * parseInt(value, 10)) / 100)
-    : Number(value);
+/** Resolves an int-or-percent rolling update field against `replicas` (percent rounded up or down). */
+function resolve(value: unknown, replicas: number, roundUp: boolean): number {
+  if (typeof value !== 'string' || !value.endsWith('%')) return Number(value);
+  const exact = (replicas * parseInt(value, 10)) / 100;
+  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+}
+
+/** maxUnavailable and maxSurge as pod counts; Recreate replaces everything at once. */
+function rollingLimits(deployment: KubeObject, replicas: number): { unavailable: number; surge: number } {
+  if (deployment.spec.strategy?.type === 'Recreate') return { unavailable: replicas, surge: 0 };
+  const rolling = deployment.spec.strategy?.rollingUpdate ?? {};
+  const surge = resolve(rolling.maxSurge ?? '25%', replicas, true);
+  const unavailable = resolve(rolling.maxUnavailable ?? '25%', replicas, false);
+  // The API refuses both being zero; treat it as the controller would, one pod at a time.
+  return { unavailable: surge === 0 && unavailable === 0 ? 1 : unavailable, surge };
 }
 
 interface Rollout {
@@ -69,21 +77,26 @@ export class DeploymentController {
     }
     const rollout = this.rollout(current);
     const desired = deployment.spec.replicas ?? 1;
-    const newPods = this.syncPods(deployment, current, desired, rollout.scenario);
-    const newReady = newPods.filter(isPodReady).length;
+    const limits = rollingLimits(deployment, desired);
+    const newReady = this.podsOf(current)
+      .map((pod) => this.pods.advance(pod))
+      .filter(isPodReady).length;
     if (newReady > rollout.readyBefore) rollout.lastProgress = this.now();
     rollout.readyBefore = newReady;
-    // Old sets keep enough pods to stay available until new ones are ready (maxUnavailable honoured).
-    let budget = Math.max(0, desired - newReady - maxUnavailable(deployment, desired));
+    // Old pods go as new ones become ready, keeping desired - maxUnavailable available; unready old
+    // pods go first. New pods are added within desired + maxSurge.
+    let budget = Math.max(0, desired - limits.unavailable - newReady);
     let oldPods: KubeObject[] = [];
     for (const rs of sets
       .filter((s) => s.metadata.uid !== current!.metadata.uid)
       .sort((a, b) => revisionOf(b) - revisionOf(a))) {
-      const running = this.podsOf(rs);
-      const keep = Math.min(running.filter(isPodReady).length, budget);
+      const ready = this.podsOf(rs).filter(isPodReady).length;
+      const keep = Math.min(ready, budget);
       budget -= keep;
-      oldPods = oldPods.concat(this.syncPods(deployment, rs, newReady >= desired ? 0 : keep, undefined));
+      oldPods = oldPods.concat(this.syncPods(deployment, rs, keep, undefined));
     }
+    const newTarget = Math.max(0, Math.min(desired, desired + limits.surge - oldPods.length));
+    const newPods = this.syncPods(deployment, current, newTarget, rollout.scenario);
     this.pruneHistory(deployment, sets, current);
     this.writeStatus(deployment, current, newPods, oldPods, rollout);
   }
@@ -163,7 +176,8 @@ export class DeploymentController {
     replicas: number,
     scenario: Scenario | undefined,
   ): KubeObject[] {
-    let pods = this.podsOf(rs);
+    // Scaling down removes unready pods first.
+    let pods = this.podsOf(rs).sort((a, b) => Number(isPodReady(b)) - Number(isPodReady(a)));
     for (const pod of pods.slice(replicas)) this.pods.delete(pod);
     pods = pods.slice(0, replicas).map((pod) => this.pods.advance(pod));
     while (pods.length < replicas)
@@ -226,7 +240,7 @@ export class DeploymentController {
     const deadlineSteps = ((deployment.spec.progressDeadlineSeconds ?? 600) / 60) * this.stepsPerMinute;
     const status = deploymentStatus(deployment, current.metadata.name, newPods, oldPods, {
       deadlinePassed: this.now() - rollout.lastProgress >= deadlineSteps,
-      maxUnavailable: maxUnavailable(deployment, deployment.spec.replicas ?? 1),
+      maxUnavailable: rollingLimits(deployment, deployment.spec.replicas ?? 1).unavailable,
     });
     if (JSON.stringify(status) === JSON.stringify(deployment.status)) return;
     const fresh = this.store.get(DEPLOYMENT, deployment.metadata.namespace, deployment.metadata.name);
