@@ -164,6 +164,50 @@ test('images input: archives and references, and more blocking findings than ann
   expect(run.outputs['release-manifest']).toBe('');
 });
 
+test('an OpenVEX not_affected statement and a secret ignore let an image pass; secret-only scans need no DB', async () => {
+  const { workspace, state } = scenario.fresh();
+  const manifestPath = writeBuiltRelease(path.join(workspace, 'build'), ['ai-orchestrator']);
+  fs.writeFileSync(
+    path.join(workspace, 'orchestrator.vex.json'),
+    JSON.stringify({
+      '@context': 'https://openvex.dev/ns/v0.2.0',
+      '@id': 'https://alt-las.example/vex/1',
+      author: 'ALT_LAS security',
+      timestamp: '2026-11-01T00:00:00Z',
+      version: 1,
+      statements: [
+        {
+          vulnerability: { name: 'CVE-2025-33001' },
+          products: [{ '@id': 'pkg:oci/alt-las-ai-orchestrator' }],
+          status: 'not_affected',
+          justification: 'vulnerable_code_not_in_execute_path',
+        },
+      ],
+    }),
+  );
+  fs.writeFileSync(
+    path.join(workspace, '.trivyignore.yaml'),
+    'secrets:\n  - id: aws-access-key-id\n    reason: documented dummy key of the local stack\n',
+  );
+  const run = await scenario.run({ 'release-manifest': manifestPath, vex: 'orchestrator.vex.json' });
+  expect(errors(run)).toEqual([]);
+  expect(run.outputs.verdict).toBe('pass');
+  expect(run.summary).toContain('VEX not_affected: vulnerable_code_not_in_execute_path');
+  expect(JSON.parse(run.outputs.counts!)['ai-orchestrator']).toEqual({
+    CRITICAL: 0,
+    HIGH: 0,
+    MEDIUM: 0,
+    LOW: 0,
+    UNKNOWN: 0,
+  });
+
+  const secretsOnly = await scenario.run({ 'release-manifest': manifestPath, scanners: 'secret' });
+  expect(secretsOnly.outputs.verdict).toBe('pass');
+  expect(state.dbDownloads()).toHaveLength(1);
+  expect(state.scans().at(-1)!.args).toEqual(expect.arrayContaining(['--scanners', 'secret']));
+  expect(secretsOnly.stdout).not.toContain('Updating the vulnerability DB');
+});
+
 describe('inputs are checked before anything is downloaded', () => {
   test.each([
     [

@@ -1,8 +1,7 @@
 import {
   Baseline,
-  findingsOf,
   parseIgnoreFile,
-  parseTrivyReport,
+  readTrivyReport,
   parseVex,
   PolicyEvaluator,
   type Disposition,
@@ -44,7 +43,7 @@ const TEMPLATE: TrivyReportTemplate = {
     secrets('app/.env', [{ rule: 'github-pat', severity: 'CRITICAL', line: 2 }]),
   ],
 };
-const findings = findingsOf(parseTrivyReport(JSON.stringify(trivyReport('api-gateway.tar', TEMPLATE))));
+const findings = readTrivyReport(JSON.stringify(trivyReport('api-gateway.tar', TEMPLATE))).findings;
 
 function policy(overrides: Partial<Policy> = {}): Policy {
   return {
@@ -279,9 +278,8 @@ describe('baseline', () => {
   const baseline = new Baseline('previous');
   baseline.add(
     ['api-gateway'],
-    findingsOf(
-      parseTrivyReport(JSON.stringify(trivyReport('ghcr.io/alt-las/alt-las-api-gateway:0.9.0', previous))),
-    ),
+    readTrivyReport(JSON.stringify(trivyReport('ghcr.io/alt-las/alt-las-api-gateway:0.9.0', previous)))
+      .findings,
   );
   const known = baseline.lookup(['api-gateway'])!;
   const isKnown = (f: Finding) => baseline.isKnown(known, f);

@@ -1,8 +1,7 @@
 import {
   buildSarif,
   FINGERPRINT_KEY,
-  findingsOf,
-  parseTrivyReport,
+  readTrivyReport,
   PolicyEvaluator,
   parseIgnoreFile,
 } from '@alt-las/scan';
@@ -47,7 +46,7 @@ const template: TrivyReportTemplate = {
 };
 
 function sarifFor(artifactName: string, ignores = '') {
-  const findings = findingsOf(parseTrivyReport(JSON.stringify(trivyReport(artifactName, template))));
+  const findings = readTrivyReport(JSON.stringify(trivyReport(artifactName, template))).findings;
   const evaluation = new PolicyEvaluator({
     failOnSeverity: 'HIGH',
     ignoreUnfixed: true,
@@ -147,9 +146,7 @@ test('category per image, and file locations escaped as URI references', () => {
 });
 
 test('over the code scanning limit, blocking and severe findings are kept and the rest counted', () => {
-  const findings = findingsOf(
-    parseTrivyReport(JSON.stringify(trivyReport('build/api-gateway.tar', template))),
-  );
+  const findings = readTrivyReport(JSON.stringify(trivyReport('build/api-gateway.tar', template))).findings;
   const evaluated = new PolicyEvaluator({
     failOnSeverity: 'HIGH',
     ignoreUnfixed: true,

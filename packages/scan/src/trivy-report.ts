@@ -74,34 +74,6 @@ export interface Finding {
   line?: number;
 }
 
-/** Parses and checks a report; throws a plain Error saying what is wrong (callers add where it came from). */
-export function parseTrivyReport(text: string): TrivyReport {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`not JSON (${(error as Error).message.slice(0, 120)})`, { cause: error });
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
-  const report = value as Partial<TrivyReport> & { SchemaVersion?: unknown };
-  if (report.SchemaVersion !== 2) {
-    throw new Error(`SchemaVersion ${JSON.stringify(report.SchemaVersion)} is not supported; expected 2`);
-  }
-  if (report.Results != null && !Array.isArray(report.Results)) throw new Error('Results is not a list');
-  for (const [index, result] of (report.Results ?? []).entries()) {
-    if (!result || typeof result.Target !== 'string') throw new Error(`Results[${index}] has no Target`);
-    for (const vulnerability of result.Vulnerabilities ?? []) {
-      if (typeof vulnerability?.VulnerabilityID !== 'string')
-        throw new Error(`Results[${index}] has a vulnerability without VulnerabilityID`);
-    }
-    for (const secret of result.Secrets ?? []) {
-      if (typeof secret?.RuleID !== 'string')
-        throw new Error(`Results[${index}] has a secret without RuleID`);
-    }
-  }
-  return report as TrivyReport;
-}
-
 function cvssScore(vulnerability: TrivyVulnerability): number | undefined {
   const cvss = vulnerability.CVSS ?? {};
   const preferred = [vulnerability.SeveritySource, 'nvd', ...Object.keys(cvss)];
@@ -146,6 +118,7 @@ export function secretFinding(s: TrivySecret, result: ResultContext): Finding {
   };
 }
 
+/** Findings of a report already in memory (the action itself reads files with readTrivyReport). */
 export function findingsOf(report: TrivyReport): Finding[] {
   const findings: Finding[] = [];
   for (const result of report.Results ?? []) {
