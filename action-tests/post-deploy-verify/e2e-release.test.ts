@@ -85,6 +85,8 @@ test('a healthy release passes every category and reports its load numbers', asy
     expect(run.summary).toContain('post-deploy-verify: ✅ pass');
     expect(run.summary).toMatch(/```mermaid\nxychart-beta\n[\s\S]*bar \[\d+/);
     expect(run.summary).toMatch(/\| latency \(ms\) \|/);
+    expect(run.summary).toContain('### Gateway routes');
+    for (const service of SERVICES) expect(run.summary).toContain(`| ${service} | 1 | 0 | ✅ |`);
     expect(run.annotations.filter((a) => a.level === 'error')).toEqual([]);
   });
 });

@@ -76,9 +76,8 @@ export async function run(): Promise<void> {
     const reportFile = path.join(workDir, 'report.json');
     fs.writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
 
-    annotate(report);
-    const summary = renderSummary(report);
-    summary.write();
+    const omitted = annotate(report);
+    renderSummary(report, omitted ? [omitted] : []).write();
 
     setOutputs(report, reportFile);
     if (report.verdict === 'fail') {
@@ -130,7 +129,8 @@ function redactReport(report: VerifyReport, redactor: SecretRedactor): VerifyRep
   return JSON.parse(redactor.redact(JSON.stringify(report))) as VerifyReport;
 }
 
-function annotate(report: VerifyReport): void {
+/** Errors for blocking failures, warnings for the rest; returns the note on any left out. */
+function annotate(report: VerifyReport): string {
   const budget = new AnnotationBudget();
   for (const failure of report.failures) {
     budget.add({ level: 'error', title: `${failure.category}: ${failure.name}`, message: failure.message });
@@ -142,8 +142,7 @@ function annotate(report: VerifyReport): void {
       message: failure.message,
     });
   }
-  const omitted = budget.omittedNote();
-  if (omitted) core.info(omitted);
+  return budget.omittedNote();
 }
 
 function setOutputs(report: VerifyReport, reportFile: string): void {

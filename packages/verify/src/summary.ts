@@ -56,8 +56,36 @@ function loadSection(summary: SummaryBuilder, load: LoadRun, report: VerifyRepor
   }
 }
 
+/** Which backends the gateway reached: smoke requests tagged with the service they should land on. */
+function routesSection(summary: SummaryBuilder, report: VerifyReport): void {
+  const routes = new Map<string, { passed: number; failed: number }>();
+  for (const result of report.checks) {
+    const service = result.category === 'smoke' ? result.details?.service : undefined;
+    if (typeof service !== 'string') continue;
+    const entry = routes.get(service) ?? { passed: 0, failed: 0 };
+    if (result.status === 'pass') entry.passed++;
+    else if (result.status === 'fail') entry.failed++;
+    routes.set(service, entry);
+  }
+  if (routes.size === 0) return;
+  summary.heading('Gateway routes', 3);
+  summary.table(
+    ['Backend', 'Requests passed', 'Requests failed', 'Routed'],
+    [...routes].map(([service, entry]) => [
+      service,
+      entry.passed,
+      entry.failed,
+      entry.failed === 0 && entry.passed > 0 ? '✅' : '❌',
+    ]),
+  );
+}
+
 /** The job summary: the verdict first, then one table per category and the load test's numbers. */
-export function renderSummary(report: VerifyReport, summary = new SummaryBuilder()): SummaryBuilder {
+export function renderSummary(
+  report: VerifyReport,
+  notes: string[] = [],
+  summary = new SummaryBuilder(),
+): SummaryBuilder {
   const headline =
     report.verdict === 'planned'
       ? '📝 dry run (nothing sent)'
@@ -82,6 +110,7 @@ export function renderSummary(report: VerifyReport, summary = new SummaryBuilder
       ];
     }),
   );
+  for (const note of notes) summary.paragraph(`> ${note}`);
   if (report.failures.length > 0) {
     summary.heading('Failures', 3);
     summary.list(
@@ -94,6 +123,7 @@ export function renderSummary(report: VerifyReport, summary = new SummaryBuilder
       report.advisories.map((failure) => `**${failure.category} / ${failure.name}**: ${failure.message}`),
     );
   }
+  routesSection(summary, report);
   if (report.load) loadSection(summary, report.load, report);
   for (const category of CATEGORIES) {
     const rows = report.checks.filter((result) => result.category === category);
