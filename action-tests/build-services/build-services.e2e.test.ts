@@ -18,6 +18,7 @@ jest.setTimeout(180_000);
 
 const SERVICES = ['api-gateway', 'segmentation-service', 'ai-orchestrator', 'archive-service'];
 const SHA = '0123456789abcdef0123456789abcdef01234567';
+const CANARY = 'canary-build-arg-51d2e8';
 
 let dir: string;
 let outputDir: string;
@@ -36,6 +37,7 @@ beforeAll(async () => {
     'build-contexts': `busybox=${stageBusybox(dir)}`,
     labels: 'org.example.team=alt-las\norg.opencontainers.image.vendor=ALT_LAS',
     parallel: '2',
+    'build-args': `API_TOKEN=${CANARY}`,
   };
   first = await runAction('build-services', { inputs });
   if (first.exitCode === 0) manifest = readReleaseManifest(first.outputs['release-manifest']!);
@@ -104,6 +106,9 @@ test('outputs and summary describe the build', () => {
   }
   expect(JSON.parse(first.outputs.matrix!).include).toHaveLength(4);
   expect(first.outputs.version).toBe('1.0.0');
+  // Build-arg values may be tokens: they are passed to the builder but never logged.
+  expect(first.stdout).toContain('--build-arg API_TOKEN=…');
+  expect(first.stdout + first.stderr + first.summary + JSON.stringify(first.outputs)).not.toContain(CANARY);
   // Each service's log is one group, opened and closed before the next one starts.
   for (const name of SERVICES) expect(first.stdout).toMatch(new RegExp(`::group::${name}: built in`));
   // The per-run buildah storage is gone.
