@@ -116,7 +116,18 @@ test('negative or out-of-range thresholds are refused', async () => {
   );
 });
 
-test('dry run lists the checks without sending a request', async () => {
+test('unreadable cluster access, a missing CA file and a bad namespace are refused', async () => {
+  expect(await rejected({ kubeconfig: 'not a kubeconfig' })).toBe(
+    'input "kubeconfig": expected kubeconfig YAML or its base64 encoding',
+  );
+  const missing = path.join(dir, 'no-ca.pem');
+  expect(await rejected({ 'ca-file': missing })).toBe(`input "ca-file": ${missing} does not exist`);
+  expect(await rejected({ namespace: 'Atlas_Production' })).toBe(
+    'input "namespace": got "Atlas_Production", expected a Kubernetes namespace name',
+  );
+});
+
+test('dry run lists the checks without sending a request or running kubectl', async () => {
   const file = checksFile(
     'plan.yaml',
     [
@@ -124,16 +135,25 @@ test('dry run lists the checks without sending a request', async () => {
       'smoke:',
       '  - name: items',
       '    path: /api/items',
-      'cluster: false',
       '',
     ].join('\n'),
   );
+  const token = 'dry-run-token-5521';
   const run = await runAction('post-deploy-verify', {
-    inputs: { 'base-url': `${server.url}/`, 'checks-file': file, 'dry-run': 'true', 'auth-header': CANARY },
+    inputs: {
+      'base-url': `${server.url}/`,
+      'checks-file': file,
+      'dry-run': 'true',
+      'auth-header': CANARY,
+      kubeconfig: `apiVersion: v1\nkind: Config\nclusters: []\nusers:\n  - name: u\n    user:\n      token: ${token}\n`,
+    },
   });
   expect(run.exitCode).toBe(0);
   expect(server.requests).toEqual([]);
   expect(run.outputs.verdict).toBeUndefined();
+  // Cluster access is planned for, but no kubeconfig is written and no kubectl runs.
+  expect(fs.readdirSync(path.join(run.runnerDir, 'temp', 'post-deploy-verify'))).toEqual(['report.json']);
+  expect(run.stdout.split('\n').filter((line) => line.includes(token))).toEqual([`::add-mask::${token}`]);
   const report = JSON.parse(fs.readFileSync(run.outputs.report!, 'utf8'));
   expect(report.verdict).toBe('planned');
   expect(
@@ -147,7 +167,7 @@ test('dry run lists the checks without sending a request', async () => {
     'load/load test: planned',
     'security/TLS: skip',
     'security/headers: planned',
-    'cluster/cluster: skip',
+    'cluster/cluster: planned',
   ]);
   expect(report.checks[1].message).toBe(`GET ${server.url}/api/items expecting 200`);
   expect(run.summary).toContain('post-deploy-verify: 📝 dry run (nothing sent)');

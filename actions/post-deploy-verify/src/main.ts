@@ -35,11 +35,15 @@ export async function run(): Promise<void> {
     for (const secret of kubeconfigSecrets(inputs.kubeconfig ?? '')) redactor.add(secret);
 
     const workDir = runnerTempDir('post-deploy-verify');
-    if (inputs.kubeconfig) {
+    // A dry run only needs to know that cluster access was given; nothing is written for it.
+    if (inputs.kubeconfig && !inputs.dryRun) {
       kubeconfigFile = path.join(workDir, 'kubeconfig');
       writePrivateFile(kubeconfigFile, inputs.kubeconfig);
     }
-    const settings = toSettings(inputs, kubeconfigFile ?? inputs.kubeconfigPath);
+    const settings = toSettings(
+      inputs,
+      kubeconfigFile ?? inputs.kubeconfigPath ?? (inputs.kubeconfig ? 'the kubeconfig input' : undefined),
+    );
     const startedAt = new Date();
     let checks: CheckResult[];
     let load: LoadRun | undefined;
