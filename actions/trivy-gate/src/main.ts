@@ -14,25 +14,20 @@ import {
   SecretRedactor,
   SummaryBuilder,
 } from '@alt-las/action-kit';
-import {
-  readReleaseManifest,
-  updateService,
-  writeReleaseManifest,
-  type ReleaseManifest,
-} from '@alt-las/release-model';
+import { readReleaseManifest, writeReleaseManifest, type ReleaseManifest } from '@alt-las/release-model';
 import {
   actionsDbCache,
-  buildSarif,
-  describeFinding,
+  annotateGate,
+  describeDb,
+  gateVerdict,
   loadBaseline,
   loadIgnoreFile,
   loadVex,
   PolicyEvaluator,
-  SARIF_MAX_RESULTS,
   prepareDb,
-  scanImage,
+  recordScans,
+  scanAndJudge,
   ScannerError,
-  targetAliases,
   targetsFromList,
   targetsFromManifest,
   trivyRelease,
@@ -156,140 +151,50 @@ async function gate(setup: Plan, redactor: SecretRedactor): Promise<void> {
   }
 
   const evaluator = new PolicyEvaluator(policy);
+  const context = {
+    trivy,
+    exec,
+    logger,
+    cacheDir,
+    scanners: inputs.scanners,
+    reportsDir,
+    sarifDir: inputs.sarifDir,
+    workDir,
+    evaluator,
+    baseline,
+  };
   const outcomes: ImageOutcome[] = [];
-  const sarifFiles: string[] = [];
-  const sarifNotes: string[] = [];
-  let trivyVersion = inputs.trivyVersion;
   for (const target of targets) {
-    await core.group(`Scan ${target.name}`, async () => {
-      const reportFile = path.join(reportsDir, `${target.name}.json`);
-      try {
-        const findings = await scanImage(target, {
-          trivy,
-          exec,
-          cacheDir,
-          scanners: inputs.scanners,
-          reportFile,
-          workDir,
-        }).then(({ header, findings }) => {
-          trivyVersion = header.Trivy?.Version ?? trivyVersion;
-          return findings;
-        });
-        const known = baseline?.lookup(targetAliases(target));
-        const evaluation = evaluator.evaluate(findings, {
-          imageName: target.image,
-          isKnown: baseline ? (finding) => (known ? baseline.isKnown(known, finding) : false) : undefined,
-        });
-        const sarifFile = path.join(inputs.sarifDir, `${target.name}.sarif`);
-        const sarif = buildSarif({
-          imageName: target.image,
-          category: `trivy-${target.name}`,
-          artifact: target.reference ?? target.image,
-          trivyVersion,
-          evaluated: evaluation.evaluated,
-        });
-        fs.writeFileSync(sarifFile, JSON.stringify(sarif));
-        const omitted = sarif.runs[0]!.properties.omittedResults;
-        if (omitted > 0) {
-          sarifNotes.push(
-            `${target.name}: the SARIF keeps the ${SARIF_MAX_RESULTS} most important findings; ${omitted} more are only in the report (code scanning shows ${SARIF_MAX_RESULTS} per run)`,
-          );
-        }
-        sarifFiles.push(sarifFile);
-        core.info(
-          `${target.name}: ${evaluation.evaluated.length} finding(s), ${evaluation.blocking.length} blocking: ${evaluation.verdict}`,
-        );
-        outcomes.push({
-          target,
-          evaluation,
-          baselineFound: baseline ? known !== undefined : undefined,
-          reportFile,
-          sarifFile,
-        });
-      } catch (error) {
-        if (!(error instanceof ScannerError)) throw error;
-        core.info(error.message);
-        outcomes.push({ target, error: error.message });
-      }
-    });
+    outcomes.push(await core.group(`Scan ${target.name}`, () => scanAndJudge(target, context)));
   }
+  const trivyVersion = outcomes.find((outcome) => outcome.trivyVersion)?.trivyVersion ?? inputs.trivyVersion;
+  const sarifFiles = outcomes.flatMap((outcome) => (outcome.sarifFile ? [outcome.sarifFile] : []));
 
   const review = evaluator.reviewIgnores();
   // One error annotation per step is kept for the failure message itself (GitHub shows ten).
   const annotations = new AnnotationBudget(undefined, ANNOTATIONS_PER_LEVEL - 1);
-  for (const outcome of outcomes) {
-    if (outcome.error)
-      annotations.add({
-        level: 'error',
-        title: 'Trivy scan failed',
-        message: redactor.redact(outcome.error),
-      });
-    for (const { finding } of outcome.evaluation?.blocking ?? []) {
-      annotations.add({
-        level: 'error',
-        title: `Blocking ${finding.severity} finding`,
-        message: describeFinding(outcome.target.name, finding),
-      });
-    }
-  }
-  for (const { rule, hits } of review.expired)
-    annotations.add({
-      level: 'warning',
-      title: 'Expired ignore',
-      message: `${rule.id} (${rule.where}) expired on ${rule.expires!.toISOString().slice(0, 10)}; it matched ${hits} finding(s), which are no longer ignored`,
-    });
-  for (const rule of review.expiringSoon)
-    annotations.add({
-      level: 'warning',
-      title: 'Ignore expires soon',
-      message: `${rule.id} (${rule.where}) expires on ${rule.expires!.toISOString().slice(0, 10)}`,
-    });
-  for (const rule of review.unused)
-    annotations.add({
-      level: 'notice',
-      title: 'Unused ignore',
-      message: `${rule.id} (${rule.where}) matched no finding`,
-    });
+  annotateGate(annotations, outcomes, review, (text) => redactor.redact(text));
 
-  const uploadErrors: string[] = [];
-  if (inputs.uploadSarif) {
-    await core.group('Upload SARIF to code scanning', async () => {
-      for (const file of sarifFiles) {
-        try {
-          const receipt = await uploadSarif(fs.readFileSync(file, 'utf8'), {
-            apiUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
-            repository: process.env.GITHUB_REPOSITORY ?? '',
-            token: inputs.githubToken!,
-            commitSha: process.env.GITHUB_SHA ?? '',
-            ref: process.env.GITHUB_REF ?? '',
-            logger,
-          });
-          core.info(`Uploaded ${path.basename(file)}${receipt.id ? ` (analysis ${receipt.id})` : ''}`);
-        } catch (error) {
-          uploadErrors.push(`${path.basename(file)}: ${redactor.redact(errorMessage(error))}`);
-        }
-      }
-    });
-  }
+  const uploadErrors = inputs.uploadSarif
+    ? await core.group('Upload SARIF to code scanning', () =>
+        uploadAll(sarifFiles, inputs.githubToken!, (text) => redactor.redact(text)),
+      )
+    : [];
 
-  const failedScans = outcomes.filter((outcome) => outcome.error);
-  const blocking = outcomes.flatMap((outcome) =>
-    (outcome.evaluation?.blocking ?? []).map((item) => ({ outcome, item })),
-  );
-  const verdict = failedScans.length > 0 || blocking.length > 0 ? 'fail' : 'pass';
-
-  let manifestPath = inputs.releaseManifest ?? '';
+  const { verdict, problems } = gateVerdict(outcomes, policy);
   if (setup.manifest && inputs.releaseManifest) {
-    manifestPath = inputs.releaseManifest;
-    writeReleaseManifest(manifestPath, recordScans(setup.manifest, outcomes, trivyVersion));
+    writeReleaseManifest(
+      inputs.releaseManifest,
+      recordScans(setup.manifest, outcomes, `trivy ${trivyVersion}`),
+    );
   }
   const counts = Object.fromEntries(
-    outcomes.filter((o) => o.evaluation).map((o) => [o.target.name, o.evaluation!.counts]),
+    outcomes.flatMap((o) => (o.evaluation ? [[o.target.name, o.evaluation.counts]] : [])),
   );
   core.setOutput('verdict', verdict);
   core.setOutput('counts', JSON.stringify(counts));
   core.setOutput('sarif', sarifFiles.join('\n'));
-  core.setOutput('release-manifest', manifestPath);
+  core.setOutput('release-manifest', inputs.releaseManifest ?? '');
 
   const summary = new SummaryBuilder();
   writeScanSummary(summary, {
@@ -299,66 +204,37 @@ async function gate(setup: Plan, redactor: SecretRedactor): Promise<void> {
     verdict,
     trivyVersion,
     baseline: baseline?.source,
-    dbNote: db ? dbNote(db) : undefined,
+    dbNote: db ? describeDb(db) : undefined,
     annotationsNote: annotations.omittedNote() || undefined,
   });
-  for (const note of sarifNotes) summary.paragraph(note);
   if (uploadErrors.length > 0) summary.paragraph(`SARIF upload failed: ${uploadErrors.join('; ')}`);
   fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY ?? '/dev/null', redactor.redact(summary.toString()));
 
-  const problems: string[] = failedScans.map((outcome) => outcome.error!);
-  if (blocking.length > 0) {
-    const shown = blocking
-      .slice(0, 5)
-      .map(({ outcome, item }) => describeFinding(outcome.target.name, item.finding));
-    problems.push(
-      `policy failed: ${blocking.length} blocking finding(s) at or above ${policy.failOnSeverity}: ${shown.join('; ')}${blocking.length > 5 ? `; and ${blocking.length - 5} more (see the job summary)` : ''}`,
-    );
-  }
   if (uploadErrors.length > 0) problems.push(`SARIF upload failed: ${uploadErrors.join('; ')}`);
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 
-function dbNote(db: DbOutcome): string {
-  const when = db.downloadedAt
-    ? ` (downloaded ${db.downloadedAt.toISOString().replace(/\.\d+Z$/, 'Z')})`
-    : '';
-  if (db.source === 'stale-cache')
-    return `vulnerability DB: every repository failed, used the cached DB${when}`;
-  const fallback = db.failures.length > 0 ? ` after ${db.failures.length} failed repository(ies)` : '';
-  return `vulnerability DB from ${db.repository}${fallback}${when}`;
-}
-
-function recordScans(
-  manifest: ReleaseManifest,
-  outcomes: ImageOutcome[],
-  trivyVersion: string,
-): ReleaseManifest {
-  let updated = manifest;
-  const scannedAt = new Date().toISOString();
-  for (const outcome of outcomes) {
-    const { target, evaluation } = outcome;
-    if (!target.service) continue;
-    updated = updateService(updated, target.service, (service) => ({
-      ...service,
-      scan: {
-        verdict: evaluation ? evaluation.verdict : 'error',
-        ...(target.digest ? { digest: target.digest } : {}),
-        ...(evaluation
-          ? {
-              counts: evaluation.counts,
-              blocking: evaluation.blocking.length,
-              ignored: evaluation.evaluated.filter(
-                (i) => i.disposition === 'ignored' || i.disposition === 'not-affected',
-              ).length,
-            }
-          : {}),
-        ...(outcome.reportFile ? { report: outcome.reportFile } : {}),
-        ...(outcome.sarifFile ? { sarif: outcome.sarifFile } : {}),
-        scanner: `trivy ${trivyVersion}`,
-        scannedAt,
-      },
-    }));
+/** Uploads every SARIF file; returns one message per failed upload (already redacted). */
+async function uploadAll(
+  files: string[],
+  token: string,
+  redact: (text: string) => string,
+): Promise<string[]> {
+  const errors: string[] = [];
+  for (const file of files) {
+    try {
+      const receipt = await uploadSarif(fs.readFileSync(file, 'utf8'), {
+        apiUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
+        repository: process.env.GITHUB_REPOSITORY ?? '',
+        token,
+        commitSha: process.env.GITHUB_SHA ?? '',
+        ref: process.env.GITHUB_REF ?? '',
+        logger: actionsLogger,
+      });
+      core.info(`Uploaded ${path.basename(file)}${receipt.id ? ` (analysis ${receipt.id})` : ''}`);
+    } catch (error) {
+      errors.push(`${path.basename(file)}: ${redact(errorMessage(error))}`);
+    }
   }
-  return updated;
+  return errors;
 }

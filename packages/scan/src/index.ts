@@ -14,3 +14,6 @@ export * from './db-cache';
 export * from './trivy-scanner';
 export * from './sarif-upload';
 export * from './report-reader';
+export * from './image-scan';
+export * from './gate-report';
+export * from './manifest-scan';

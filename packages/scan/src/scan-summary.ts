@@ -1,6 +1,7 @@
 import { escapeCell, type SummaryBuilder } from '@alt-las/action-kit';
 import type { IgnoreRule } from './ignore-file';
 import type { Evaluated, IgnoreReview, ImageEvaluation, Policy } from './policy';
+import { SARIF_MAX_RESULTS } from './sarif';
 import type { ScanTarget } from './scan-targets';
 import { SEVERITIES, compareSeverity } from './severity';
 import type { Finding } from './trivy-report';
@@ -15,6 +16,9 @@ export interface ImageOutcome {
   /** Trivy's JSON report and the SARIF written for this image. */
   reportFile?: string;
   sarifFile?: string;
+  /** Findings left out of the SARIF (over code scanning's limit). */
+  sarifOmitted?: number;
+  trivyVersion?: string;
 }
 
 export interface SummaryInput {
@@ -197,6 +201,13 @@ export function writeScanSummary(summary: SummaryBuilder, input: SummaryInput): 
       ...expiringSoon.map((rule) => `Expires soon (${date(rule.expires)}): ${ruleLabel(rule)}`),
       ...unused.map((rule) => `Unused: ${ruleLabel(rule)} matched no finding in any image`),
     ]);
+  }
+  for (const { target, sarifOmitted } of input.outcomes) {
+    if (sarifOmitted) {
+      summary.paragraph(
+        `${target.name}: the SARIF keeps the ${SARIF_MAX_RESULTS} most important findings; ${sarifOmitted} more are only in the report (code scanning shows ${SARIF_MAX_RESULTS} per run).`,
+      );
+    }
   }
   if (input.annotationsNote) summary.paragraph(input.annotationsNote);
 }
