@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Exec, ExecResult } from '@alt-las/action-kit';
 import {
   BuildahBuilder,
@@ -88,6 +91,18 @@ describe('BuildahBuilder', () => {
     );
     expect(outcome).toEqual({ ok: false, output: 'Error: boom' });
     expect(calls).toHaveLength(1);
+  });
+
+  test("frees one service's storage when it is done, and the rest at cleanup", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'buildah-storage-'));
+    for (const service of ['api', 'web'])
+      fs.mkdirSync(path.join(root, service, 'storage'), { recursive: true });
+    const { run } = recorder();
+    const builder = new BuildahBuilder(root);
+    await builder.releaseService('api', run);
+    expect(fs.readdirSync(root)).toEqual(['web']);
+    await builder.cleanup(run);
+    expect(fs.existsSync(root)).toBe(false);
   });
 
   test('a test stage is a bud with --target and nothing pushed', async () => {

@@ -82,8 +82,15 @@ export async function buildService(plan: ServicePlan, deps: BuildServiceDeps): P
     if (result.exitCode !== 0) log.push(`(exit code ${result.exitCode})`);
     return result;
   };
-  const finish = (partial: Omit<ServiceBuild, 'name' | 'log' | 'durationMs'>): ServiceBuild => {
+  const finish = async (
+    partial: Omit<ServiceBuild, 'name' | 'log' | 'durationMs'>,
+  ): Promise<ServiceBuild> => {
     if (partial.failure) removeBuild(plan.archive);
+    try {
+      await deps.builder.releaseService?.(plan.name, run);
+    } catch (error) {
+      log.push(`warning: could not remove the build storage: ${errorMessage(error)}`);
+    }
     return { name: plan.name, ...partial, log, durationMs: deps.clock.now() - started };
   };
   const spec: BuildSpec = {

@@ -13,7 +13,7 @@ import {
  * buildah without a daemon: `bud` into a storage root private to this run (vfs driver, chroot
  * isolation, so it works as root in a container and needs no overlay support), then `push` to an
  * `oci-archive:`. Each service gets its own storage directory so parallel builds never wait on
- * one another's storage lock; the whole root is removed by `cleanup`.
+ * one another's storage lock; a service's storage is removed as soon as it is done.
  */
 export class BuildahBuilder implements ImageBuilder {
   readonly name = 'buildah';
@@ -79,11 +79,19 @@ export class BuildahBuilder implements ImageBuilder {
     return { ok: push.exitCode === 0, output: outputOf([bud, push]) };
   }
 
+  async releaseService(service: string, run: CommandRunner): Promise<void> {
+    await this.remove(path.join(this.storageRoot, service), run);
+  }
+
   async cleanup(run: CommandRunner): Promise<void> {
+    await this.remove(this.storageRoot, run);
+  }
+
+  private async remove(dir: string, run: CommandRunner): Promise<void> {
     // Rootless storage holds files owned by sub-UIDs that only the user namespace can delete.
-    if (process.getuid?.() !== 0 && fs.existsSync(this.storageRoot)) {
-      await run(this.program, ['unshare', 'rm', '-rf', this.storageRoot]);
+    if (process.getuid?.() !== 0 && fs.existsSync(dir)) {
+      await run(this.program, ['unshare', 'rm', '-rf', dir]);
     }
-    fs.rmSync(this.storageRoot, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -43,6 +43,8 @@ export interface ImageBuilder {
   buildStage(spec: BuildSpec & { target: string }, run: CommandRunner): Promise<BuildOutcome>;
   /** Builds the image and writes it as an OCI archive to `spec.archive`. */
   buildImage(spec: ImageSpec, run: CommandRunner): Promise<BuildOutcome>;
+  /** Frees what one service's builds kept, as soon as that service is done. */
+  releaseService?(service: string, run: CommandRunner): Promise<void>;
   /** Removes what the builder kept for this run (storage, builder instances). */
   cleanup(run: CommandRunner): Promise<void>;
 }
