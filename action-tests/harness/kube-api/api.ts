@@ -1,4 +1,4 @@
-import { badRequest, conflict, invalid, notFound } from './errors';
+import { alreadyExists, badRequest, conflict, invalid, notFound } from './errors';
 import { applyDefaults } from './defaults';
 import { recordUpdate, sameContent, serverSideApply } from './managed-fields';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
@@ -75,8 +75,8 @@ export class ObjectApi {
     checkTarget(this.store, type, namespace, object);
     delete object.metadata.managedFields;
     delete object.metadata.resourceVersion;
-    const existing = this.store.get(type, namespace, object.metadata.name);
-    if (existing) this.store.create(type, existing); // raises AlreadyExists
+    if (this.store.get(type, namespace, object.metadata.name))
+      throw alreadyExists(type.plural, type.group, object.metadata.name);
     const prepared = this.finish(type, undefined, object);
     recordUpdate(undefined, prepared, options.fieldManager, groupVersion(type));
     return options.dryRun ? withServerFields(prepared) : this.store.create(type, prepared);

@@ -4,10 +4,11 @@ import type { ScenarioChooser } from '../types';
 import { DaemonSetController } from './daemonsets';
 import { DeploymentController } from './deployments';
 import { JobController } from './jobs';
+import { imagesOf } from './names';
 import { PodSimulator } from './pods';
 import { StatefulSetController } from './statefulsets';
 
-const WORKLOADS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job']);
+const WORKLOADS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', 'v1/Pod']);
 
 /**
  * Runs the workload controllers every `stepMs`, and at once when a workload's spec changes so that
@@ -71,6 +72,14 @@ export class Controller {
       this.statefulSets.reconcileAll();
       this.daemonSets.reconcileAll();
       this.jobs.reconcileAll();
+      this.pods.runStandalone((pod) =>
+        this.options.scenario({
+          kind: 'Pod',
+          namespace: pod.metadata.namespace,
+          name: pod.metadata.name,
+          images: imagesOf({ spec: pod.spec }),
+        }),
+      );
     } catch (error) {
       // A controller error must not stop the loop; it shows up in the test's output.
       console.error('kube-api stand-in controller:', error);

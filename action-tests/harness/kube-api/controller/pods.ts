@@ -101,6 +101,35 @@ export class PodSimulator {
       );
   }
 
+  /**
+   * Runs pods created directly (no controlling owner), like a kubelet would: scheduled on first
+   * sight with a scenario of their own, then advanced every step.
+   */
+  runStandalone(choose: (pod: KubeObject) => Scenario): void {
+    for (let pod of this.store.list(POD_TYPE)) {
+      if (((pod.metadata.ownerReferences ?? []) as KubeObject[]).some((ref) => ref.controller)) continue;
+      if (!this.lives.has(pod.metadata.uid)) {
+        const scenario = choose(pod);
+        this.lives.set(pod.metadata.uid, { born: this.now(), scenario });
+        if (scenario !== 'unschedulable') {
+          pod = this.store.update(POD_TYPE, {
+            ...pod,
+            spec: { ...pod.spec, nodeName: pod.spec.nodeName ?? NODE_NAME },
+          });
+          recordEvent(
+            this.store,
+            pod,
+            'Normal',
+            'Scheduled',
+            `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${NODE_NAME}`,
+            'default-scheduler',
+          );
+        }
+      }
+      this.advance(pod);
+    }
+  }
+
   /** Moves a pod to the state its scenario has reached; returns the stored pod. */
   advance(pod: KubeObject): KubeObject {
     const life = this.lives.get(pod.metadata.uid) ?? { born: this.now(), scenario: 'success' as Scenario };
