@@ -97,7 +97,7 @@ export async function plan(options: PlanOptions): Promise<string> {
     );
     const verify = await step(
       'post-deploy-verify',
-      { 'base-url': 'https://api.alt-las.example.com', 'checks-file': 'examples/alt-las/checks.yaml' },
+      { 'base-url': 'https://api.alt-las.example.com', 'checks-file': 'checks.yaml' },
       env,
       workDir,
     );
