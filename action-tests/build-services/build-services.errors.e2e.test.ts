@@ -188,3 +188,35 @@ test('parallel: 0', async () => {
   expect(errors[0]!.message).toBe('input "parallel": got "0", expected an integer >= 1 <= 32');
   expect(archives).toEqual([]);
 });
+
+test('a dry run checks the Dockerfiles and plans, with no builder and without building', async () => {
+  const empty = path.join(dir, 'empty-path');
+  fs.mkdirSync(empty, { recursive: true });
+  const { run, archives, outputDir } = await runIn(
+    ws(GOOD),
+    { 'dry-run': 'true', builder: 'auto' },
+    { PATH: empty },
+  );
+  expect(run.exitCode).toBe(0);
+  expect(archives).toEqual([]);
+  const manifest = readReleaseManifest(path.join(outputDir, 'release-manifest.json'));
+  expect(manifest.release.dryRun).toBe(true);
+  expect(manifest.services.map((entry) => [entry.name, entry.build, entry.test])).toEqual([
+    ['archive-service', undefined, undefined],
+    ['segmentation-service', undefined, undefined],
+  ]);
+  expect(JSON.parse(run.outputs.matrix!)).toEqual({
+    include: [
+      { service: 'archive-service', image: 'ghcr.io/alt-las/alt-las-archive-service' },
+      { service: 'segmentation-service', image: 'ghcr.io/alt-las/alt-las-segmentation-service' },
+    ],
+  });
+  expect(run.summary).toContain('build-services (dry run): 1.0.0');
+
+  const broken = await runIn(
+    ws(GOOD, (root) => fs.writeFileSync(path.join(root, 'archive-service', 'Dockerfile'), 'RUN true\n')),
+    { 'dry-run': 'true' },
+  );
+  expect(broken.run.exitCode).toBe(1);
+  expect(broken.errors[0]!.message).toMatch(/archive-service\/Dockerfile:1: expected FROM before RUN$/);
+});
