@@ -226,6 +226,7 @@ describe('inputs are checked before anything is downloaded', () => {
     ],
     [{ 'ignore-file': 'security/ignores.yaml' }, 'does not exist'],
     [{ images: 'a.tar' }, 'inputs "release-manifest" and "images": give one of them, not both'],
+    [{ 'release-manifest': '', images: 'build/missing.tar' }, 'input "images": the image archive of missing ('],
     [
       { 'upload-sarif': 'true', 'github-token': '' },
       'input "upload-sarif" is true but "github-token" is empty',

@@ -66,6 +66,14 @@ function plan(): Plan {
   const targets = manifest
     ? targetsFromManifest(manifest, inputs.releaseManifest!, inputs.dryRun)
     : targetsFromList(inputs.images, workspace);
+  const missing = inputs.dryRun ? undefined : targets.find((t) => t.archive && !fs.existsSync(t.archive));
+  if (missing) {
+    const input = manifest ? 'release-manifest' : 'images';
+    throw new ConfigurationError(
+      `input "${input}": the image archive of ${missing.name} (${missing.archive}) does not exist`,
+      input,
+    );
+  }
   if (targets.length === 0)
     throw new ConfigurationError('the release manifest lists no services to scan', 'release-manifest');
   return { inputs, policy, targets, baseline, manifest };
