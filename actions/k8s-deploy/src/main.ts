@@ -30,6 +30,7 @@ import {
   toManifest,
   waitForWorkloads,
   type DeployOutcome,
+  type KubeObject,
   type Plan,
 } from '@alt-las/kube';
 import {
@@ -124,9 +125,14 @@ export async function run(): Promise<void> {
           fieldManager: inputs.fieldManager,
           forceConflicts: inputs.forceConflicts,
         };
-        report.diff = await core.group('Server-side diff', () =>
-          serverDiff(plan.objects, options, { kubectl, redactor }),
+        // The diff and the record of what runs now are independent reads; doing them together saves a round trip.
+        const [diff, live] = await core.group('Server-side diff', () =>
+          Promise.all([
+            serverDiff(plan.objects, options, { kubectl, redactor }),
+            inputs.mode === 'deploy' ? kubectl.getLive<KubeObject>(toManifest(plan.objects)) : undefined,
+          ]),
         );
+        report.diff = diff;
         fs.writeFileSync(report.diffPath, report.diff);
         if (inputs.mode === 'diff') {
           report.result = 'unchanged';
@@ -140,6 +146,7 @@ export async function run(): Promise<void> {
               plan.objects,
               { ...inputs, ...options },
               { kubectl, watcher: kubectlWatcher(kubectl), logger: actionsLogger, redactor },
+              live,
             ),
           );
           Object.assign(report, { outcome, result: outcome.result, message: outcome.message });

@@ -101,10 +101,12 @@ export async function deployPlan(
   plan: KubeObject[],
   options: DeployOptions,
   deps: DeployDeps,
+  /** The live objects, when the caller already read them (alongside the diff). */
+  live?: KubeObject[],
 ): Promise<DeployOutcome> {
   const { kubectl, logger } = deps;
   const manifest = toManifest(plan);
-  const before = liveIndex(await kubectl.getLive<KubeObject>(manifest));
+  const before = liveIndex(live ?? (await kubectl.getLive<KubeObject>(manifest)));
   const records = recordWorkloads(plan, [...before.values()]);
   for (const record of records.values())
     logger.info(
@@ -139,15 +141,20 @@ export async function deployPlan(
     notRestorable: [],
     message: '',
   };
-  const finish = async () => {
-    const final = liveIndex(await kubectl.getLive<KubeObject>(toManifest(plan.filter(isWorkload))));
+  // Revisions after the run come from the freshest view: the watch when the action waited, else a read.
+  const latest = new Map(after);
+  const finish = async (fresh = true) => {
+    if (!fresh)
+      for (const object of await kubectl.getLive<KubeObject>(toManifest(plan.filter(isWorkload))))
+        latest.set(objectKey(object), object);
     for (const record of records.values())
       outcome.revisions[display(record.key)] = {
         before: record.revision,
-        after: revisionOf(final.get(record.key)),
+        after: revisionOf(latest.get(record.key)),
       };
     return outcome;
   };
+  const seen = (objects: KubeObject[]) => objects.forEach((object) => latest.set(objectKey(object), object));
   if (outcome.result === 'unchanged') {
     outcome.message = 'nothing changed; no rollout was needed';
     return finish();
@@ -157,7 +164,7 @@ export async function deployPlan(
       changedWorkloads.length === 0
         ? 'applied; no workload changed'
         : 'applied without waiting (wait: false)';
-    return finish();
+    return finish(changedWorkloads.length === 0);
   }
 
   const started = Date.now();
@@ -165,6 +172,7 @@ export async function deployPlan(
     waitForWorkloads(changedWorkloads, { watcher: deps.watcher, timeoutMs: options.timeoutMs, logger }),
   );
   outcome.waitMs = waited.settledAt - started;
+  seen(waited.objects);
   if (waited.ok) {
     outcome.message = `${changedWorkloads.length} workload(s) available after ${formatDuration(outcome.waitMs)}`;
     return finish();
@@ -193,6 +201,7 @@ export async function deployPlan(
       timeoutMs: options.timeoutMs,
       logger,
     });
+    seen(healed.objects);
     outcome.rolledBack = restorable.map(display);
     const targets = restorable
       .map((key) => {

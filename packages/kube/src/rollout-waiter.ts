@@ -14,6 +14,8 @@ export interface WaitResult {
   statuses: Record<string, RolloutStatus>;
   /** When the waiter saw the last workload become Current (or the failure). */
   settledAt: number;
+  /** The workloads as last seen on the watch (their revisions are current). */
+  objects: KubeObject[];
 }
 
 const RESOURCES: Record<string, string> = {
@@ -49,7 +51,7 @@ export function waitForWorkloads(
       settled = true;
       clearTimeout(timer);
       for (const handle of handles.values()) handle.stop();
-      resolve({ ok, failures, statuses, settledAt: clock.now() });
+      resolve({ ok, failures, statuses, settledAt: clock.now(), objects: [...live.values()] });
     };
     if (workloads.length === 0) return finish(true, []);
 
