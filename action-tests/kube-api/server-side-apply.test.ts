@@ -97,6 +97,43 @@ describe('server-side apply', () => {
     expect(object.metadata.labels['app.kubernetes.io/name']).toBe('labelled');
   });
 
+  test('a field one co-owner stops applying stays while another manager still owns it', async () => {
+    const labelled = (name: string) =>
+      deploymentYaml(name, IMAGE).replace('  labels:\n', '  labels:\n    team: platform\n');
+    await apply('first', labelled('shared'));
+    await apply('second', labelled('shared'));
+    await apply('first', deploymentYaml('shared', IMAGE));
+    let object = await getDeployment('shared');
+    expect(object.metadata.labels.team).toBe('platform');
+    expect(owns(object, 'first', 'f:metadata', 'f:labels', 'f:team')).toBe(false);
+    await apply('second', deploymentYaml('shared', IMAGE));
+    object = await getDeployment('shared');
+    expect(object.metadata.labels.team).toBeUndefined();
+  });
+
+  test('the 409 is a Status with reason Conflict and one cause per field', async () => {
+    const response = await fetch(
+      `${cluster.api.url}/apis/apps/v1/namespaces/atlas/deployments/gateway?fieldManager=raw-client`,
+      {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/apply-patch+yaml' },
+        body: deploymentYaml('gateway', 'ghcr.io/alt-las/other:9', { replicas: 8 }),
+      },
+    );
+    expect(response.status).toBe(409);
+    const status = await response.json();
+    expect(status).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Conflict', code: 409 });
+    // One cause per owner of each field: the image has three co-owners by now.
+    const causes = (status.details.causes as KubeObject[]).map((c) => `${c.message}: ${c.field}`).sort();
+    expect(causes).toEqual([
+      'conflict with "alt-las-deploy" using apps/v1: .spec.template.spec.containers[name="gateway"].image',
+      'conflict with "co-owner" using apps/v1: .spec.template.spec.containers[name="gateway"].image',
+      'conflict with "someone-else" using apps/v1: .spec.replicas',
+      'conflict with "someone-else" using apps/v1: .spec.template.spec.containers[name="gateway"].image',
+    ]);
+    expect(status.message).toMatch(/^Apply failed with 4 conflicts: /);
+  });
+
   test('an imperative image change makes its manager the owner, so a later apply of another image conflicts', async () => {
     await apply('alt-las-deploy', deploymentYaml('imperative', IMAGE));
     await cluster.ok([
