@@ -1,5 +1,5 @@
 import { errorMessage, type Exec, type Logger } from '@alt-las/action-kit';
-import type { ClusterExpectations } from './checks-file';
+import type { ClusterExpectations } from './checks-plan';
 import {
   isDefaultDeny,
   policiesFor,

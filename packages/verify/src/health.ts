@@ -1,5 +1,5 @@
 import { errorMessage, retry, systemClock, type Clock, type Logger } from '@alt-las/action-kit';
-import type { HealthSettings } from './checks-file';
+import type { HealthSettings } from './checks-plan';
 import { isCertificateError, type HttpClient } from './http-client';
 import { check, type CheckResult } from './results';
 

@@ -1,5 +1,5 @@
 import { errorMessage } from '@alt-las/action-kit';
-import type { SecurityExpectations } from './checks-file';
+import type { SecurityExpectations } from './checks-plan';
 import { headerValue, type HttpClient, type HttpResponse } from './http-client';
 import { check, type CheckResult } from './results';
 

@@ -1,6 +1,7 @@
 export * from './results';
 export * from './json-path';
 export * from './assertions';
+export * from './checks-plan';
 export * from './checks-file';
 export * from './http-client';
 export * from './health';
@@ -13,4 +14,5 @@ export * from './kube-objects';
 export * from './cluster-checks';
 export * from './report';
 export * from './summary';
+export * from './plan';
 export * from './verify';

@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import type { Logger } from '@alt-las/action-kit';
-import type { LoadProfile } from './checks-file';
+import type { LoadProfile } from './checks-plan';
 import {
   LatencyRecorder,
   latencyHistogram,

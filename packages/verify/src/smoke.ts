@@ -1,6 +1,6 @@
 import { errorMessage, type Logger } from '@alt-las/action-kit';
 import { checkJsonAssertion } from './assertions';
-import type { SmokeRequest } from './checks-file';
+import type { SmokeRequest } from './checks-plan';
 import type { HttpClient } from './http-client';
 import { check, type CheckResult } from './results';
 

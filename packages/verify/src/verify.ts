@@ -1,13 +1,14 @@
 import { errorMessage, type Clock, type Exec, type Logger } from '@alt-las/action-kit';
-import type { ChecksPlan } from './checks-file';
+import type { ChecksPlan } from './checks-plan';
 import { runClusterChecks } from './cluster-checks';
 import { checkHealth } from './health';
 import type { HttpClient } from './http-client';
-import { checkHttpSecurity, plainHttpUrl } from './http-security';
+import { checkHttpSecurity } from './http-security';
 import { evaluateLoad, runLoadTest, type LoadRun, type LoadThresholds } from './load-test';
 import { check, type CheckResult } from './results';
 import { runSmokeTests } from './smoke';
 import { acceptedLegacyProtocol, evaluateTls, inspectTls } from './tls-check';
+import { resolveLocation } from './plan';
 
 export interface VerifySettings {
   baseUrl: URL;
@@ -34,91 +35,8 @@ export interface VerifyDeps {
   loadTest?: typeof runLoadTest;
 }
 
-/** A path joins the base URL's path (`https://gw/api` + `/health` = `https://gw/api/health`); a URL stays as is. */
-export function resolveLocation(base: URL, location: string): string {
-  if (!location.startsWith('/')) return location;
-  return `${base.origin}${base.pathname.replace(/\/+$/, '')}${location}`;
-}
-
 const authHeaders = (settings: VerifySettings): Record<string, string> =>
   settings.authHeader ? { authorization: settings.authHeader } : {};
-
-/** What a run would check, each as `planned` (or `skip` when switched off): the dry-run report. */
-export function planChecks(settings: VerifySettings): CheckResult[] {
-  const { plan } = settings;
-  const resolve = (location: string) => resolveLocation(settings.baseUrl, location);
-  const off = (category: CheckResult['category']) =>
-    check(category, category, 'skip', `switched off in ${plan.source}`);
-  const https = settings.baseUrl.protocol === 'https:';
-  return [
-    ...(plan.health
-      ? plan.health.endpoints.map((endpoint) =>
-          check(
-            'health',
-            endpoint.service,
-            'planned',
-            `GET ${resolve(endpoint.url)} until ${endpoint.expectStatus.join('/')} within ${settings.warmupMs / 1000}s`,
-          ),
-        )
-      : [off('health')]),
-    ...(plan.smoke
-      ? plan.smoke.map((request) =>
-          check(
-            'smoke',
-            request.name,
-            'planned',
-            `${request.method} ${resolve(request.path)} expecting ${request.expectStatus.join('/')}${request.json.length ? ` and ${request.json.length} JSON assertion(s)` : ''}`,
-          ),
-        )
-      : [off('smoke')]),
-    plan.load
-      ? check(
-          'load',
-          'load test',
-          'planned',
-          `${plan.load.method} ${resolve(plan.load.path)} with ${settings.loadConnections} connections for ${settings.loadDurationMs / 1000}s; p95 <= ${settings.thresholds.p95Ms}ms, error rate <= ${settings.thresholds.maxErrorRate}`,
-        )
-      : off('load'),
-    ...(plan.security
-      ? [
-          check(
-            'security',
-            'TLS',
-            plan.security.tls && https ? 'planned' : 'skip',
-            plan.security.tls && https
-              ? `certificate, hostname, expiry (>= ${settings.tlsMinDays} days), TLS 1.2+ on ${settings.baseUrl.host}`
-              : 'base URL is not HTTPS or TLS checks are off',
-          ),
-          check(
-            'security',
-            'headers',
-            'planned',
-            `HSTS, ${plan.security.headers.join(', ')}${plan.security.serverVersionLeak ? ', no server version' : ''} on ${resolve(plan.security.path)}`,
-          ),
-          ...(https && plainHttpUrl(settings.baseUrl, plan.security)
-            ? [
-                check(
-                  'security',
-                  'HTTPS redirect',
-                  'planned',
-                  `${plainHttpUrl(settings.baseUrl, plan.security)} must redirect to https://`,
-                ),
-              ]
-            : []),
-        ]
-      : [off('security')]),
-    plan.cluster
-      ? check(
-          'cluster',
-          'cluster',
-          settings.kubeconfig ? 'planned' : 'skip',
-          settings.kubeconfig
-            ? `pods Ready, NetworkPolicies and security contexts in namespace ${settings.namespace}`
-            : 'no kubeconfig input and KUBECONFIG is not set',
-        )
-      : off('cluster'),
-  ];
-}
 
 /** Runs every category in order, each in its own log group; a category that cannot run says why. */
 export async function runVerification(
