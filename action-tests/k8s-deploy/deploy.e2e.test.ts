@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { startKubeApi, type KubeApi, type Scenario } from '../harness/kube-api';
 import { makeTempDir } from '../harness/paths';
 import {
   CANARY_JWT,
+  FIXTURE,
   deploy,
   digest,
   everythingVisible,
@@ -112,11 +115,23 @@ test('mode diff shows the new digests and applies nothing', async () => {
   const before = kube.requests.filter(
     (request) => request.method === 'PATCH' && !request.path.includes('dryRun'),
   ).length;
-  const { main } = await deploy(kube, dir, { version: '1.1.0', fill: 'b', inputs: { mode: 'diff' } });
+  // A rotated secret shows up as a changed Secret, never with either value.
+  const rotated = 'canary-rotated-jwt-Pq72mx';
+  const { main } = await deploy(kube, dir, {
+    version: '1.1.0',
+    fill: 'b',
+    inputs: { mode: 'diff' },
+    env: { JWT_SECRET_VALUE: rotated },
+  });
   expect(main.exitCode).toBe(0);
   const diff = fs.readFileSync(main.outputs.diff!, 'utf8');
   expect(diff).toContain(`+        image: ${v2[0]}`);
   expect(diff).toContain(`-        image: ${v1[0]}`);
+  expect(diff).toMatch(/v1\.Secret\.atlas-test\.api-gateway-secrets/);
+  for (const value of [CANARY_JWT, rotated]) {
+    expect(withoutMaskCommands(everythingVisible(main))).not.toContain(value);
+    expect(withoutMaskCommands(everythingVisible(main))).not.toContain(Buffer.from(value).toString('base64'));
+  }
   expect(
     kube.requests.filter((request) => request.method === 'PATCH' && !request.path.includes('dryRun')).length,
   ).toBe(before);
@@ -222,4 +237,68 @@ test('mode rollback returns the namespace to an earlier release by version', asy
   expect(missing.main.stdout).toMatch(
     /input "rollback-to": no workload in atlas-test has a revision of release 0\.9\.0/,
   );
+});
+
+test('prune deletes an object an earlier release applied and this one dropped, and nothing else', async () => {
+  const withLegacy = `${FIXTURE}\naction-tests/k8s-deploy/fixtures/legacy`;
+  expect(
+    (await deploy(kube, dir, { version: '1.0.0', fill: 'a', inputs: { manifests: withLegacy } })).main
+      .exitCode,
+  ).toBe(0);
+  const names = () => kube.objects('ConfigMap', 'atlas-test').map((object) => object.metadata.name);
+  expect(names()).toContain('legacy-config');
+  const kept = await deploy(kube, dir, { version: '1.0.0', fill: 'a' });
+  expect(kept.main.exitCode).toBe(0);
+  expect(names()).toContain('legacy-config');
+  const pruned = await deploy(kube, dir, { version: '1.0.0', fill: 'a', inputs: { prune: 'true' } });
+  expect(pruned.main.exitCode).toBe(0);
+  expect(pruned.main.summary).toContain('Pruned: configmap/legacy-config');
+  expect(names()).not.toContain('legacy-config');
+  expect(names()).toContain('api-gateway-config');
+});
+
+test('the run is recorded as a GitHub Deployment with its final status, token kept out of sight', async () => {
+  const token = 'canary-gh-token-Zt61';
+  const calls: { path: string; auth?: string; body: Record<string, unknown> }[] = [];
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      calls.push({
+        path: request.url ?? '',
+        auth: request.headers.authorization,
+        body: JSON.parse(body || '{}'),
+      });
+      response.writeHead(201, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ id: 42 }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const { main } = await deploy(kube, dir, {
+      version: '1.0.0',
+      fill: 'a',
+      inputs: {
+        'github-token': token,
+        environment: 'staging',
+        'environment-url': 'https://api.alt-las.test',
+      },
+      env: { GITHUB_API_URL: `http://127.0.0.1:${port}` },
+    });
+    expect(main.exitCode).toBe(0);
+    expect(calls.map((call) => call.path)).toEqual([
+      '/repos/alt-las/alt-las/deployments',
+      '/repos/alt-las/alt-las/deployments/42/statuses',
+    ]);
+    expect(calls[0]!.auth).toBe(`Bearer ${token}`);
+    expect(calls[0]!.body).toMatchObject({
+      ref: '0123456789abcdef0123456789abcdef01234567',
+      environment: 'staging',
+    });
+    expect(calls[1]!.body).toMatchObject({ state: 'success', environment_url: 'https://api.alt-las.test' });
+    expect(withoutMaskCommands(everythingVisible(main))).not.toContain(token);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });

@@ -124,3 +124,19 @@ test('first install of all of kubernetes/production: every workload available, a
   );
   expectNoCanary(withoutMaskCommands(everythingVisible(run)));
 });
+
+test('a kustomization folder is rendered with kubectl kustomize, then substituted and pinned', async () => {
+  const run = await runAction('k8s-deploy', {
+    inputs: {
+      manifests: 'action-tests/k8s-deploy/fixtures/kustomize',
+      'dry-run': 'true',
+      images: `${REGISTRY}/${OWNER}/alt-las-api-gateway@${digest('c')}`,
+      vars: `IMAGE_REGISTRY=${REGISTRY}\nIMAGE_OWNER=${OWNER}\nRELEASE_VERSION=2.0.0`,
+    },
+  });
+  expect(run.exitCode).toBe(0);
+  const plan = fs.readFileSync(run.outputs.diff!, 'utf8');
+  expect(plan).toContain('name: staging-api-gateway');
+  expect(plan).toContain(`image: ${REGISTRY}/${OWNER}/alt-las-api-gateway:2.0.0@${digest('c')}`);
+  expect(run.summary).toContain('Deployment/staging-api-gateway');
+});
