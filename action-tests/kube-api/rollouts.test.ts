@@ -227,7 +227,10 @@ describe('Deployment rollouts', () => {
       state: { waiting: { reason: 'CrashLoopBackOff' } },
       lastState: { terminated: { exitCode: 1, reason: 'Error' } },
     });
-    expect((await eventsFor('ai-orchestrator')).map((e) => e.reason)).toContain('BackOff');
+    const reasons = (await eventsFor('ai-orchestrator')).map((e) => e.reason);
+    expect(reasons).toContain('BackOff');
+    expect(reasons).not.toContain('Unhealthy');
+    expect(await cluster.ok(['logs', '-n', 'atlas', pod!.metadata.name, '--previous'])).toMatch(/FATAL/);
     const log = await cluster.ok(['logs', '-n', 'atlas', pod!.metadata.name, '--tail=2']);
     expect(log.trim().split('\n')).toHaveLength(2);
     expect(log).toMatch(/FATAL ai-orchestrator exiting with status 1/);
@@ -404,6 +407,8 @@ spec:
     expect(await cluster.ok(['logs', '-n', 'atlas', 'smoke'])).toMatch(
       /INFO smoke starting, image busybox:1.36/,
     );
+    const previous = await cluster.kubectl(['logs', '-n', 'atlas', 'smoke', '--previous']);
+    expect(previous.stderr).toMatch(/previous terminated container "smoke" in pod "smoke" not found/);
     expect(seen).toContainEqual({ kind: 'Pod', namespace: 'atlas', name: 'smoke', images: ['busybox:1.36'] });
   });
 });

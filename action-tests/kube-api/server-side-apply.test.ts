@@ -121,7 +121,7 @@ describe('server-side apply', () => {
       },
     );
     expect(response.status).toBe(409);
-    const status = await response.json();
+    const status = (await response.json()) as KubeObject;
     expect(status).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Conflict', code: 409 });
     // One cause per owner of each field: the image has three co-owners by now.
     const causes = (status.details.causes as KubeObject[]).map((c) => `${c.message}: ${c.field}`).sort();

@@ -17,6 +17,8 @@ export function containerLog(pod: KubeObject, query: URLSearchParams): string {
   const status = ((pod.status?.containerStatuses ?? []) as KubeObject[]).find((s) => s.name === name);
   const waiting = status?.state?.waiting;
   const crashed = (status?.restartCount ?? 0) > 0 || status?.lastState?.terminated;
+  if (query.get('previous') === 'true' && !status?.lastState?.terminated)
+    throw badRequest(`previous terminated container "${name}" in pod "${pod.metadata.name}" not found`);
   if (waiting && !crashed)
     throw new ApiError(
       400,

@@ -138,7 +138,7 @@ export class PodSimulator {
       ? succeededStatus(pod)
       : podStatus(pod, life.scenario, this.now() - life.born);
     if (JSON.stringify(status) === JSON.stringify(pod.status)) return pod;
-    this.recordTransition(pod, status);
+    this.recordTransition(pod, status, life.scenario);
     const updated = this.store.update(POD_TYPE, { ...pod, status });
     this.remember(updated);
     return updated;
@@ -151,7 +151,7 @@ export class PodSimulator {
     return this.advance(pod);
   }
 
-  private recordTransition(pod: KubeObject, status: KubeObject): void {
+  private recordTransition(pod: KubeObject, status: KubeObject, scenario: Scenario): void {
     const before = reasonOf(pod.status);
     const after = reasonOf(status);
     const restarts = (s: KubeObject | undefined) => s?.containerStatuses?.[0]?.restartCount ?? 0;
@@ -197,7 +197,7 @@ export class PodSimulator {
             event('Normal', 'Created', `Created container ${container.name}`);
             event('Normal', 'Started', `Started container ${container.name}`);
           }
-          if (after === 'NotReady')
+          if (after === 'NotReady' && scenario === 'progress-deadline')
             event('Warning', 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503');
           break;
       }
