@@ -7,8 +7,8 @@ import { check, type CheckResult } from './results';
 export interface SmokeOptions {
   http: HttpClient;
   logger: Logger;
-  /** Headers added to every request (the Authorization header); never written into results. */
-  extraHeaders: Record<string, string>;
+  /** Headers added to a request to this URL (the Authorization header); never written into results. */
+  extraHeaders: (url: string) => Record<string, string>;
 }
 
 const excerpt = (body: string) => {
@@ -31,7 +31,7 @@ export async function runSmokeTests(
       response = await options.http({
         url,
         method: request.method,
-        headers: { ...request.headers, ...options.extraHeaders },
+        headers: { ...request.headers, ...options.extraHeaders(url) },
         body: request.body,
       });
     } catch (error) {

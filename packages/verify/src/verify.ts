@@ -35,8 +35,13 @@ export interface VerifyDeps {
   loadTest?: typeof runLoadTest;
 }
 
-const authHeaders = (settings: VerifySettings): Record<string, string> =>
-  settings.authHeader ? { authorization: settings.authHeader } : {};
+/** The Authorization header goes to the gateway's origin only, never to another host a check names. */
+const authHeadersFor =
+  (settings: VerifySettings) =>
+  (url: string): Record<string, string> =>
+    settings.authHeader && new URL(url).origin === settings.baseUrl.origin
+      ? { authorization: settings.authHeader }
+      : {};
 
 /** Runs every category in order, each in its own log group; a category that cannot run says why. */
 export async function runVerification(
@@ -71,7 +76,7 @@ export async function runVerification(
           runSmokeTests(plan.smoke as Exclude<ChecksPlan['smoke'], false>, resolve, {
             http: deps.http,
             logger,
-            extraHeaders: authHeaders(settings),
+            extraHeaders: authHeadersFor(settings),
           }),
         )
       : off('smoke')),
@@ -101,7 +106,7 @@ export async function runVerification(
           profile,
           connections: settings.loadConnections,
           durationMs: settings.loadDurationMs,
-          extraHeaders: authHeaders(settings),
+          extraHeaders: authHeadersFor(settings)(url),
           ca: settings.ca ? [settings.ca] : undefined,
           logger,
         });
