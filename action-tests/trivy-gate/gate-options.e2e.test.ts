@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { readReleaseManifest } from '@alt-las/release-model';
 import { osPackages } from '../harness/trivy';
 import { startGitHubApi } from './github-api-server';
-import { writeArchive, writeBuiltRelease } from './helpers';
+import { writeArchive, writeBuiltRelease, writeDockerArchive } from './helpers';
 import { errors, REPORTS, startScenario, type Scenario } from './scenario';
 
 jest.setTimeout(180_000);
@@ -147,10 +147,17 @@ test('images input: archives and references, and more blocking findings than ann
     reports: { tool: { Results: [many] }, [reference]: REPORTS['archive-service']! },
   });
   writeArchive(path.join(workspace, 'tool.tar'), 'tool');
-  const run = await scenario.run({ images: `tool.tar\n${reference}`, 'sarif-dir': 'sarif' });
-  expect(state.scans().map((s) => s.key)).toEqual(['tool', reference]);
+  writeDockerArchive(path.join(workspace, 'legacy.tar'));
+  const run = await scenario.run({ images: `tool.tar\n${reference}\nlegacy.tar`, 'sarif-dir': 'sarif' });
+  expect(state.scans().map((s) => s.key)).toEqual(['tool', reference, 'legacy']);
   expect(state.scans()[1]!.args).toContain(reference);
-  expect(Object.keys(JSON.parse(run.outputs.counts!) as object)).toEqual(['tool', 'alt-las-archive-service']);
+  // A docker-archive tarball goes to Trivy as it is.
+  expect(state.scans()[2]!.args).toContain(path.join(workspace, 'legacy.tar'));
+  expect(Object.keys(JSON.parse(run.outputs.counts!) as object)).toEqual([
+    'tool',
+    'alt-las-archive-service',
+    'legacy',
+  ]);
   const findingErrors = run.annotations.filter(
     (a) => a.level === 'error' && a.properties.title === 'Blocking HIGH finding',
   );
@@ -226,7 +233,10 @@ describe('inputs are checked before anything is downloaded', () => {
     ],
     [{ 'ignore-file': 'security/ignores.yaml' }, 'does not exist'],
     [{ images: 'a.tar' }, 'inputs "release-manifest" and "images": give one of them, not both'],
-    [{ 'release-manifest': '', images: 'build/missing.tar' }, 'input "images": the image archive of missing ('],
+    [
+      { 'release-manifest': '', images: 'build/missing.tar' },
+      'input "images": the image archive of missing (',
+    ],
     [
       { 'upload-sarif': 'true', 'github-token': '' },
       'input "upload-sarif" is true but "github-token" is empty',

@@ -41,6 +41,9 @@ test('four images: one DB download, policy verdict, counts, SARIF per image, man
   expect(scans.map((scan) => scan.key).sort()).toEqual([...SERVICES].sort());
   for (const scan of scans) {
     expect(scan.args).toEqual(expect.arrayContaining(['--skip-db-update', '--input', '--format', 'json']));
+    // Trivy cannot open OCI layout tarballs, so each archive was unpacked for it, and removed afterwards.
+    expect(scan.inputIsDirectory).toBe(true);
+    expect(fs.existsSync(scan.args![scan.args!.indexOf('--input') + 1]!)).toBe(false);
     expect(scan.args![scan.args!.indexOf('--cache-dir') + 1]).toBe(state.dbDownloads()[0]!.cacheDir);
   }
 

@@ -38,6 +38,19 @@ export function writeArchive(file: string, name: string): string {
   return file;
 }
 
+/** A docker-archive tarball (`docker save`): manifest.json at the top, which Trivy opens as it is. */
+export function writeDockerArchive(file: string): string {
+  const dir = fs.mkdtempSync(`${file}-docker-`);
+  fs.writeFileSync(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify([{ Config: 'config.json', RepoTags: ['legacy:1'], Layers: [] }]),
+  );
+  fs.writeFileSync(path.join(dir, 'config.json'), '{}');
+  execFileSync('tar', ['-cf', file, '-C', dir, 'manifest.json', 'config.json']);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return file;
+}
+
 export const SERVICES = ['api-gateway', 'segmentation-service', 'ai-orchestrator', 'archive-service'];
 
 const digestOf = (name: string) => `sha256:${Buffer.from(name.padEnd(32, '0')).toString('hex').slice(0, 64)}`;

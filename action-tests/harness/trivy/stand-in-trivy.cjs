@@ -8,6 +8,7 @@
 // (SchemaVersion 2). What it reports and which failures it injects come from
 // $ALT_LAS_TRIVY_STATE/config.json; every DB download and scan is appended to events.log there.
 'use strict';
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -102,15 +103,41 @@ function ensureDb(flags) {
   downloadDb(repository, cacheDir);
 }
 
+/** Like Trivy: a docker-archive tarball or an OCI layout directory; an OCI layout tarball is refused. */
+function checkInput(input) {
+  if (!fs.existsSync(input)) fatal(`unable to open ${input}: no such file or directory`);
+  if (fs.statSync(input).isDirectory()) {
+    if (!fs.existsSync(path.join(input, 'index.json')) || !fs.existsSync(path.join(input, 'oci-layout'))) {
+      fatal(`image scan error: unable to open ${input} as an OCI Image: index.json or oci-layout missing`);
+    }
+    return;
+  }
+  const names = execFileSync('tar', ['-tf', input], { encoding: 'utf8' })
+    .split('\n')
+    .map((n) => n.replace(/^\.\//, ''));
+  if (!names.includes('manifest.json')) {
+    fatal(
+      'image scan error: scan error: unable to initialize a scanner: unable to initialize the archive scanner: 2 errors occurred:\n' +
+        `\t* unable to open ${input} as a Docker image: file manifest.json not found in tar\n` +
+        `\t* unable to open ${input} as an OCI Image: stat ${input}/index.json: not a directory`,
+    );
+  }
+}
+
 function scan(flags, positional) {
   const scanners = (flags['--scanners'] || 'vuln,secret').split(',');
   const input = flags['--input'];
   const reference = positional[0];
   if (!input && !reference) fatal('image name or --input is required');
-  if (input && !fs.existsSync(input)) fatal(`unable to open ${input}: no such file or directory`);
+  if (input) checkInput(input);
   if (scanners.includes('vuln')) ensureDb(flags);
   const key = input ? path.basename(input).replace(/\.(tar|tar\.gz|tgz|oci)$/, '') : reference;
-  record({ event: 'scan', key, args: process.argv.slice(2) });
+  record({
+    event: 'scan',
+    key,
+    args: process.argv.slice(2),
+    inputIsDirectory: !!input && fs.statSync(input).isDirectory(),
+  });
   const failure = (config.scanFailures || {})[key];
   if (failure) fatal(`image scan error: scan error: ${failure}`);
   const template = (config.reports || {})[key] || config.defaultReport || { Results: [] };

@@ -22,6 +22,8 @@ export interface StandInEvent {
   cacheDir?: string;
   key?: string;
   args?: string[];
+  /** Whether `--input` named a directory (an unpacked OCI layout) rather than a tarball. */
+  inputIsDirectory?: boolean;
 }
 
 /** A directory the stand-in reads its configuration from and logs its DB downloads and scans to. */

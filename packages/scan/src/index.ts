@@ -17,3 +17,4 @@ export * from './report-reader';
 export * from './image-scan';
 export * from './gate-report';
 export * from './manifest-scan';
+export * from './scan-input';

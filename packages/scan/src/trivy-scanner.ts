@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import type { Exec } from '@alt-las/action-kit';
+import * as path from 'node:path';
+import { scanInput } from './scan-input';
 import type { ScanTarget } from './scan-targets';
 import { ScannerError, stderrTail } from './scanner-error';
 import { readTrivyReport, type ReadReport } from './report-reader';
@@ -20,6 +22,7 @@ export interface ScanOptions {
 export function scanArguments(
   target: ScanTarget,
   options: Pick<ScanOptions, 'cacheDir' | 'scanners' | 'reportFile'>,
+  input?: string,
 ): string[] {
   return [
     'image',
@@ -35,7 +38,7 @@ export function scanArguments(
     '--no-progress',
     '--exit-code',
     '0',
-    ...(target.archive ? ['--input', target.archive] : [target.reference ?? target.image]),
+    ...(input ? ['--input', input] : [target.reference ?? target.image]),
   ];
 }
 
@@ -48,10 +51,22 @@ export async function scanImage(target: ScanTarget, options: ScanOptions): Promi
     throw new ScannerError(`${target.name}: image archive ${target.archive} does not exist`);
   }
   fs.rmSync(options.reportFile, { force: true });
-  const result = await options.exec(options.trivy, scanArguments(target, options), {
-    cwd: options.workDir,
-    timeoutMs: options.timeoutMs ?? 20 * 60_000,
-  });
+  const input = target.archive
+    ? await scanInput(target.archive, path.join(options.workDir, 'layouts', target.name), options.exec).catch(
+        (error: Error) => {
+          throw new ScannerError(`${target.name}: ${error.message.replace(/^scanner failed: /, '')}`);
+        },
+      )
+    : undefined;
+  let result;
+  try {
+    result = await options.exec(options.trivy, scanArguments(target, options, input?.path), {
+      cwd: options.workDir,
+      timeoutMs: options.timeoutMs ?? 20 * 60_000,
+    });
+  } finally {
+    input?.dispose();
+  }
   if (result.exitCode !== 0) {
     throw new ScannerError(
       `${target.name}: trivy exited with code ${result.exitCode}: ${stderrTail(result.stderr)}`,
