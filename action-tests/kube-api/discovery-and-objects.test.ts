@@ -14,6 +14,13 @@ afterAll(() => cluster?.stop());
 function readWatch(url: string, count: number): Promise<{ type: string; object: KubeObject }[]> {
   return new Promise((resolve, reject) => {
     const events: { type: string; object: KubeObject }[] = [];
+    const finish = () => {
+      clearTimeout(timer);
+      request.destroy();
+      resolve(events);
+    };
+    // Whatever arrived within 5 s: a missing event then shows in the assertion.
+    const timer = setTimeout(finish, 5000);
     const request = http.get(url, (response) => {
       let buffer = '';
       response.on('data', (chunk: Buffer) => {
@@ -22,18 +29,11 @@ function readWatch(url: string, count: number): Promise<{ type: string; object: 
         while ((newline = buffer.indexOf('\n')) >= 0) {
           events.push(JSON.parse(buffer.slice(0, newline)));
           buffer = buffer.slice(newline + 1);
-          if (events.length >= count) {
-            request.destroy();
-            resolve(events);
-          }
+          if (events.length >= count) finish();
         }
       });
     });
     request.on('error', (error) => (events.length >= count ? undefined : reject(error)));
-    setTimeout(() => {
-      request.destroy();
-      resolve(events);
-    }, 5000);
   });
 }
 
