@@ -23,19 +23,18 @@ const FAILURES: Record<string, Scenario> = {
   f: 'unschedulable',
 };
 
+const chooseScenario = (workload: { images: string[] }): Scenario => {
+  const fill = Object.keys(FAILURES).find((key) =>
+    workload.images.some((image) => image.endsWith(digest(key))),
+  );
+  return fill ? FAILURES[fill]! : 'success';
+};
+
 let kube: KubeApi;
 let dir: string;
 
 beforeAll(async () => {
-  kube = await startKubeApi({
-    stepMs: 40,
-    scenario: (workload) => {
-      const fill = Object.keys(FAILURES).find((key) =>
-        workload.images.some((image) => image.endsWith(digest(key))),
-      );
-      return fill ? FAILURES[fill]! : 'success';
-    },
-  });
+  kube = await startKubeApi({ stepMs: 40, scenario: chooseScenario });
   dir = makeTempDir('k8s-deploy-e2e');
 });
 
@@ -300,5 +299,21 @@ test('the run is recorded as a GitHub Deployment with its final status, token ke
     expect(withoutMaskCommands(everythingVisible(main))).not.toContain(token);
   } finally {
     await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('a slow rollout is waited for until every replica is available', async () => {
+  kube.setScenario(() => 'slow');
+  try {
+    const { main } = await deploy(kube, dir, { version: '1.0.0', fill: 'a' });
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs.result).toBe('unchanged');
+    const { main: upgraded } = await deploy(kube, dir, { version: '1.1.1', fill: 'b' });
+    expect(upgraded.exitCode).toBe(0);
+    expect(upgraded.outputs.result).toBe('deployed');
+    expect(upgraded.stdout).toMatch(/Deployment\/api-gateway: InProgress/);
+    expect(upgraded.stdout).toMatch(/Deployment\/api-gateway: Current/);
+  } finally {
+    kube.setScenario(chooseScenario);
   }
 });

@@ -125,6 +125,40 @@ test('first install of all of kubernetes/production: every workload available, a
   expectNoCanary(withoutMaskCommands(everythingVisible(run)));
 });
 
+test('a failed upgrade of the whole release restores every changed Deployment and the StatefulSet', async () => {
+  kube.setScenario((workload) =>
+    workload.images.some((image) => image.endsWith(digest('c'))) ? 'image-pull-failure' : 'success',
+  );
+  const run = await runAction('k8s-deploy', {
+    env: CANARIES,
+    inputs: inputs({
+      kubeconfig: kube.kubeconfig(),
+      'release-manifest': releaseManifestFile(dir, '1.1.0', 'c', SERVICES),
+      images: THIRD_PARTY.map((repository) => `${repository}@${digest('e')}`).join('\n'),
+      vars: inputs().vars.replace('RELEASE_VERSION=1.0.0', 'RELEASE_VERSION=1.1.0'),
+    }),
+  });
+  expect(run.exitCode).toBe(1);
+  expect(run.outputs.result).toBe('rolled-back');
+  const image = (kind: string, name: string, container: string) =>
+    kube
+      .objects(kind, 'atlas-production')
+      .find((object) => object.metadata.name === name)!
+      .spec.template.spec.containers.find((entry: { name: string }) => entry.name === container)
+      .image as string;
+  for (const service of SERVICES)
+    expect(image('Deployment', service, service)).toBe(
+      `${REGISTRY}/${OWNER}/alt-las-${service}:1.0.0@${digest('a')}`,
+    );
+  expect(image('StatefulSet', 'postgres', 'postgres')).toBe(
+    `docker.io/library/postgres:16.4-bookworm@${digest('f')}`,
+  );
+  expect(run.annotations.find((annotation) => /rolled back to/.test(annotation.message))?.message).toContain(
+    'StatefulSet/postgres revision',
+  );
+  expectNoCanary(withoutMaskCommands(everythingVisible(run)));
+});
+
 test('a kustomization folder is rendered with kubectl kustomize, then substituted and pinned', async () => {
   const run = await runAction('k8s-deploy', {
     inputs: {
