@@ -98,6 +98,10 @@ test('first install applies everything in order, waits, and records revisions; t
   expect(withoutMaskCommands(everythingVisible(main))).not.toContain(
     Buffer.from(CANARY_JWT).toString('base64'),
   );
+  // The kubeconfig's credential is masked as well.
+  const token = /token: (\S+)/.exec(kube.kubeconfig())![1]!;
+  expect(withoutMaskCommands(everythingVisible(main))).not.toContain(token);
+  expect(main.stdout).toContain(`::add-mask::${token}`);
 });
 
 test('re-deploying the same release is unchanged and starts no rollout', async () => {
