@@ -141,6 +141,12 @@ test('category per image, and file locations escaped as URI references', () => {
   const uris = run.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
   expect(uris).toContain('app/node_modules/some%20lib/package.json');
   expect(uris).toContain(IMAGE);
+  const messages = (run.results as unknown as { locations: { message: { text: string } }[] }[]).map(
+    (r) => r.locations[0]!.message.text,
+  );
+  // Where Trivy read the image from (an archive or unpacked directory) is no part of what people read.
+  expect(messages).toContain(`${IMAGE}: alpine 3.20.3 libssl3@3.3.2-r0`);
+  expect(messages.join('\n')).not.toContain('build/api-gateway.tar');
   const secret = run.results.find((r) => r.ruleId === 'aws-secret-access-key')!;
   expect(secret.locations[0]!.physicalLocation.region.startLine).toBe(7);
 });

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import type { Evaluated } from './policy';
 import { compareSeverity, SEVERITY_SCORE, sarifLevel, type Severity } from './severity';
-import { findingKey, type Finding } from './trivy-report';
+import { displayTarget, findingKey, type Finding } from './trivy-report';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The key of our fingerprint in `partialFingerprints`; versioned so a future change cannot collide. */
@@ -140,7 +140,7 @@ export function buildSarif(input: SarifInput): SarifLog {
             region: { startLine: line, startColumn: 1, endLine: line, endColumn: 1 },
           },
           message: {
-            text: `${input.imageName}: ${finding.target}${finding.pkgId ? ` ${finding.pkgId}` : ''}`,
+            text: `${input.imageName}: ${displayTarget(finding)}${finding.pkgId ? ` ${finding.pkgId}` : ''}`,
           },
         },
       ],

@@ -137,6 +137,12 @@ export function stableTarget(finding: Finding): string {
   return finding.target;
 }
 
+/** The target as people should read it: `alpine 3.20.3` for OS packages, else the file inside the image. */
+export function displayTarget(finding: Finding): string {
+  if (finding.resultClass !== 'os-pkgs') return finding.target;
+  return /\(([^()]+)\)$/.exec(finding.target)?.[1] ?? finding.resultType ?? finding.target;
+}
+
 /** Identity of a finding across builds and releases: image + target + package + id. */
 export function findingKey(image: string, finding: Finding): string {
   return [image, stableTarget(finding), finding.pkgName ?? '', finding.id].join('|');
