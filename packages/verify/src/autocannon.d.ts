@@ -1,7 +1,6 @@
 // The slice of autocannon's API this package uses (the library ships no type declarations).
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
-  import type { ConnectionOptions } from 'node:tls';
 
   interface Options {
     url: string;
@@ -12,7 +11,6 @@ declare module 'autocannon' {
     duration?: number;
     timeout?: number;
     overallRate?: number;
-    tlsOptions?: ConnectionOptions;
     servername?: string;
   }
 

@@ -107,7 +107,6 @@ export async function runVerification(
           connections: settings.loadConnections,
           durationMs: settings.loadDurationMs,
           extraHeaders: authHeadersFor(settings)(url),
-          ca: settings.ca ? [settings.ca] : undefined,
           logger,
         });
         logger.info(
