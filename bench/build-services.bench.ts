@@ -2,6 +2,7 @@
 // a fresh output directory), and a rebuild of unchanged services against the first build.
 // `npx tsx bench/run.ts build-services`
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeTempDir, runAction } from '../action-tests/harness';
 import { stageBusybox } from '../action-tests/build-services/example-services';
@@ -33,6 +34,7 @@ export default async function benchmark(): Promise<BenchmarkResult> {
       return { ms: run.durationMs, outputDir };
     };
 
+    const loadBefore = os.loadavg()[0]!;
     await build(2); // warm the page cache so the first measured run is not penalised
     const serial: number[] = [];
     const parallel: number[] = [];
@@ -50,6 +52,8 @@ export default async function benchmark(): Promise<BenchmarkResult> {
     return {
       name: 'build-services: four example services with buildah',
       lines: [
+        // Other work on the machine competes for its cores; the load average tells how much.
+        `machine: ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0]!.toFixed(1)} after`,
         `parallel 1: ${serial.map(seconds).join(', ')} (median ${seconds(median(serial))})`,
         `parallel 2: ${parallel.map(seconds).join(', ')} (median ${seconds(median(parallel))})`,
         `wall ratio parallel 2 / parallel 1: ${parallelRatio.toFixed(2)} (target <= ${PARALLEL_TARGET})`,
