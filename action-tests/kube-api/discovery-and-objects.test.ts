@@ -175,6 +175,34 @@ spec:
     expect(cluster.api.objects('Deployment', 'atlas')).toHaveLength(0);
   });
 
+  test("unknown fields: refused under kubectl's strict validation, otherwise dropped with a warning", async () => {
+    const typo = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: typo, namespace: atlas}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: typo}}
+  template:
+    metadata: {labels: {app: typo}}
+    spec:
+      containers: [{name: typo, image: "nginx:1.27", imagePullPolcy: Always}]
+`;
+    const strict = await cluster.kubectl(['apply', '--server-side', '-f', '-'], typo);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(
+      /strict decoding error: unknown field "spec.template.spec.containers\[0\].imagePullPolcy"/,
+    );
+    expect(cluster.api.objects('Deployment', 'atlas').map((d) => d.metadata.name)).not.toContain('typo');
+    const warned = await cluster.kubectl(['apply', '--server-side', '--validate=warn', '-f', '-'], typo);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toMatch(
+      /Warning: unknown field "spec.template.spec.containers\[0\].imagePullPolcy"/,
+    );
+    const stored = cluster.api.objects('Deployment', 'atlas').find((d) => d.metadata.name === 'typo')!;
+    expect(stored.spec.template.spec.containers[0].imagePullPolcy).toBeUndefined();
+    expect(stored.spec.template.spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
+  });
+
   test('watch streams changes after a resourceVersion, filtered by field selector', async () => {
     await cluster.ok(['create', 'configmap', 'watched', '-n', 'atlas']);
     const list = JSON.parse(await cluster.ok(['get', '--raw', '/api/v1/namespaces/atlas/configmaps']));

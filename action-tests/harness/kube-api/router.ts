@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectApi } from './api';
 import { ApiError, badRequest } from './errors';
+import { checkFields } from './field-validation';
 import { containerLog } from './logs';
 import { decodeProtobufObject, isProtobuf } from './protobuf';
 import { fieldManagerOf, parseBody, patchKindOf, readBody, type ResourceRequest } from './request';
@@ -45,6 +46,14 @@ export async function handleResource(
     ((body as KubeObject | undefined)?.dryRun ?? []).includes?.('All');
   const options = { dryRun, fieldManager: fieldManagerOf(query, request.headers['user-agent']), subresource };
   const table = wantsTable(request.headers.accept);
+  if (body !== undefined && method !== 'DELETE' && patchKindOf(contentType) !== 'json') {
+    const warnings = checkFields(type.kind, body, query.get('fieldValidation'));
+    if (warnings.length > 0)
+      response.setHeader(
+        'Warning',
+        warnings.map((warning) => `299 - ${JSON.stringify(warning)}`),
+      );
+  }
 
   if (subresource && !(type.subresources ?? []).includes(subresource))
     throw new ApiError(404, 'NotFound', `the server could not find the requested resource`);
