@@ -173,6 +173,11 @@ describe('DockerBuilder', () => {
     );
     // buildx reads the token from the environment; it never goes on a command line.
     expect(args.join(' ')).not.toContain('token-value');
+    const newerService = new DockerBuilder({
+      workDir: '/w',
+      env: { ACTIONS_RESULTS_URL: 'https://results', ACTIONS_RUNTIME_TOKEN: 'token-value' },
+    });
+    expect(newerService.buildArgs(spec)).toContain('type=gha,scope=alt-las-api');
   });
 
   test('reads the manifest digest from the buildx metadata file', () => {

@@ -58,9 +58,13 @@ export class DockerBuilder implements ImageBuilder {
     this.env = options.env ?? process.env;
   }
 
-  /** `type=gha` needs the runner's cache service URL and token (both given to JavaScript actions). */
+  /**
+   * `type=gha` needs the runner's cache service URL and token, which the runner gives JavaScript
+   * actions (ACTIONS_RESULTS_URL is the newer cache service; buildx reads whichever is set).
+   */
   cacheArgs(service: string): string[] {
-    if (!this.env.ACTIONS_CACHE_URL || !this.env.ACTIONS_RUNTIME_TOKEN) return [];
+    const url = this.env.ACTIONS_CACHE_URL || this.env.ACTIONS_RESULTS_URL;
+    if (!url || !this.env.ACTIONS_RUNTIME_TOKEN) return [];
     const scope = `alt-las-${service}`;
     return ['--cache-from', `type=gha,scope=${scope}`, '--cache-to', `type=gha,mode=max,scope=${scope}`];
   }
