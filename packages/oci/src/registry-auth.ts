@@ -45,18 +45,21 @@ export class RegistryAuth {
     return cached && cached.expires > this.now() ? { authorization: `Bearer ${cached.token}` } : {};
   }
 
-  /** Handles a 401: returns true when a retry with fresh authorization is worth it. */
-  async challenge(header: string | undefined, scopes: string[]): Promise<boolean> {
+  /**
+   * Handles a 401 to a request that carried `sent` (its Authorization header, if any): returns true
+   * when a retry with fresh authorization is worth it, false when these credentials were refused.
+   */
+  async challenge(header: string | undefined, scopes: string[], sent: string | undefined): Promise<boolean> {
     const challenge = parseChallenge(header);
     if (challenge?.scheme === 'basic') {
-      if (this.basic || !this.credentials) return false;
+      if (!this.credentials || sent === this.basicValue()) return false;
       this.basic = true;
       return true;
     }
     if (challenge?.scheme === 'bearer' && challenge.params.realm) {
-      const key = scopeKey(scopes);
-      // A fresh token for these scopes was refused: the account lacks the permission.
-      const cached = this.tokens.get(key);
+      const cached = this.tokens.get(scopeKey(scopes));
+      // Another request may have fetched a token meanwhile; only a refused fresh token is final.
+      if (cached && cached.expires > this.now() && sent !== `Bearer ${cached.token}`) return true;
       if (cached && cached.expires > this.now()) return false;
       await this.fetchToken(challenge, scopes);
       return true;

@@ -261,10 +261,11 @@ export class RegistryClient {
       ...request,
       headers: { ...request.headers, ...this.auth.header(scopes) },
     });
-    let response = await this.transport(withAuth());
+    const first = withAuth();
+    let response = await this.transport(first);
     if (
       response.status === 401 &&
-      (await this.auth.challenge(response.headers['www-authenticate'], scopes))
+      (await this.auth.challenge(response.headers['www-authenticate'], scopes, first.headers?.authorization))
     ) {
       response = await this.transport(withAuth());
     }
