@@ -1,7 +1,13 @@
-import { errorMessage, type Logger } from '@alt-las/action-kit';
+import { errorMessage, parseRetryAfter, retry, type Clock, type Logger } from '@alt-las/action-kit';
 import { checkJsonAssertion } from './assertions';
 import type { SmokeRequest } from './checks-plan';
-import type { HttpClient } from './http-client';
+import {
+  headerValue,
+  isCertificateError,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+} from './http-client';
 import { check, type CheckResult } from './results';
 
 export interface SmokeOptions {
@@ -9,6 +15,51 @@ export interface SmokeOptions {
   logger: Logger;
   /** Headers added to a request to this URL (the Authorization header); never written into results. */
   extraHeaders: (url: string) => Record<string, string>;
+  clock?: Clock;
+}
+
+/** Asked to slow down: wait as told (capped) and ask again. */
+class TooManyRequests extends Error {
+  constructor(
+    readonly response: HttpResponse,
+    readonly waitMs: number,
+  ) {
+    super('HTTP 429 Too Many Requests');
+  }
+}
+
+/**
+ * A dropped connection or a 429 says nothing about the release, so those get two more tries;
+ * every other answer (5xx included) is the result.
+ */
+async function send(http: HttpClient, request: HttpRequest, clock: Clock | undefined): Promise<HttpResponse> {
+  try {
+    return await retry(
+      async () => {
+        const response = await http(request);
+        if (response.status === 429) {
+          const waitMs = Math.min(
+            10_000,
+            parseRetryAfter(headerValue(response.headers, 'retry-after')) ?? 1000,
+          );
+          throw new TooManyRequests(response, waitMs);
+        }
+        return response;
+      },
+      {
+        attempts: 3,
+        baseDelayMs: 500,
+        clock,
+        retryable: (error) => !isCertificateError(error),
+        retryAfterMs: (error) => (error instanceof TooManyRequests ? error.waitMs : undefined),
+        description: `${request.method ?? 'GET'} ${request.url}`,
+      },
+    );
+  } catch (error) {
+    const last = (error as { cause?: unknown }).cause ?? error;
+    if (last instanceof TooManyRequests) return last.response;
+    throw last;
+  }
 }
 
 const excerpt = (body: string) => {
@@ -16,7 +67,7 @@ const excerpt = (body: string) => {
   return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
 };
 
-/** Sends each smoke request once, in order, and checks status, JSON fields and latency. */
+/** Sends each smoke request in order and checks status, JSON fields and latency. */
 export async function runSmokeTests(
   requests: SmokeRequest[],
   resolve: (location: string) => string,
@@ -28,12 +79,16 @@ export async function runSmokeTests(
     const details: Record<string, unknown> = { method: request.method, url, service: request.service };
     let response;
     try {
-      response = await options.http({
-        url,
-        method: request.method,
-        headers: { ...request.headers, ...options.extraHeaders(url) },
-        body: request.body,
-      });
+      response = await send(
+        options.http,
+        {
+          url,
+          method: request.method,
+          headers: { ...request.headers, ...options.extraHeaders(url) },
+          body: request.body,
+        },
+        options.clock,
+      );
     } catch (error) {
       results.push(
         check('smoke', request.name, 'fail', `${request.method} ${url} failed: ${errorMessage(error)}`, {

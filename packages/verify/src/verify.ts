@@ -77,6 +77,7 @@ export async function runVerification(
             http: deps.http,
             logger,
             extraHeaders: authHeadersFor(settings),
+            clock: deps.clock,
           }),
         )
       : off('smoke')),
