@@ -17,26 +17,22 @@ import {
   Kubectl,
   kubectlWatcher,
   parseImageLines,
-  planRollback,
   prepareKubeconfig,
   preparePlan,
   releasedImagesFromManifest,
   removeKubeconfig,
   renderPlan,
   resolveKubectl,
-  restoreWorkloads,
-  revisionOf,
+  rollbackNamespace,
   serverDiff,
   toManifest,
-  waitForWorkloads,
-  type DeployOutcome,
+  withDeploySections,
   type KubeObject,
   type Plan,
 } from '@alt-las/kube';
 import {
   githubContextFromEnv,
   readReleaseManifest,
-  updateService,
   writeReleaseManifest,
   type ReleaseManifest,
 } from '@alt-las/release-model';
@@ -66,7 +62,6 @@ export async function run(): Promise<void> {
   };
   try {
     const inputs = readInputs();
-    redactor.add(inputs.kubeconfig.includes('\n') ? undefined : inputs.kubeconfig);
     Object.assign(report, { mode: inputs.mode, dryRun: inputs.dryRun, namespace: inputs.namespace });
     const releaseManifest = inputs.releaseManifest ? readReleaseManifest(inputs.releaseManifest) : undefined;
     const workDir = runnerTempDir('alt-las-k8s-deploy');
@@ -154,7 +149,16 @@ export async function run(): Promise<void> {
       }
     }
     if (releaseManifest && inputs.releaseManifest) {
-      updateReleaseManifest(inputs.releaseManifest, releaseManifest, inputs, report);
+      writeReleaseManifest(
+        inputs.releaseManifest,
+        withDeploySections(releaseManifest, {
+          result: inputs.dryRun || inputs.mode === 'diff' ? 'planned' : report.result,
+          namespace: inputs.namespace,
+          revisions: report.outcome?.revisions ?? report.revisions ?? {},
+          pins: report.plan?.pins ?? [],
+          at: new Date(),
+        }),
+      );
       core.setOutput('release-manifest', inputs.releaseManifest);
     }
     report.message = redactor.redact(report.message);
@@ -245,65 +249,19 @@ async function optionalServerDiff(
 }
 
 async function rollbackMode(inputs: K8sDeployInputs, kubectl: Kubectl, report: Report): Promise<void> {
-  const { objects, skipped } = await core.group(`Find revisions of ${inputs.rollbackTo}`, () =>
-    planRollback(kubectl, inputs.namespace, inputs.rollbackTo),
+  const rollback = await core.group(`Roll back to ${inputs.rollbackTo}`, () =>
+    rollbackNamespace(
+      inputs.namespace,
+      inputs.rollbackTo,
+      { fieldManager: inputs.fieldManager, timeoutMs: inputs.timeoutMs },
+      { kubectl, watcher: kubectlWatcher(kubectl), logger: actionsLogger },
+    ),
   );
-  const before = await kubectl.getLive<(typeof objects)[number]>(toManifest(objects));
-  await restoreWorkloads(objects, { kubectl, fieldManager: inputs.fieldManager });
-  const waited = await core.group(`Waiting for ${objects.length} workload(s)`, () =>
-    waitForWorkloads(objects, {
-      watcher: kubectlWatcher(kubectl),
-      timeoutMs: inputs.timeoutMs,
-      logger: actionsLogger,
-    }),
-  );
-  const after = await kubectl.getLive<(typeof objects)[number]>(toManifest(objects));
-  report.revisions = Object.fromEntries(
-    objects.map((object) => {
-      const find = (list: typeof objects) =>
-        list.find((o) => o.kind === object.kind && o.metadata.name === object.metadata.name);
-      return [
-        `${object.kind}/${object.metadata.name}`,
-        { before: revisionOf(find(before)), after: revisionOf(find(after)) },
-      ];
-    }),
-  );
-  if (skipped.length > 0)
+  report.revisions = rollback.revisions;
+  if (rollback.skipped.length > 0)
     report.notes.push(
-      `No revision of ${inputs.rollbackTo} in the history of: ${skipped.join(', ')} (left as they are).`,
+      `No revision of ${inputs.rollbackTo} in the history of: ${rollback.skipped.join(', ')} (left as they are).`,
     );
-  report.result = waited.ok ? 'rolled-back' : 'failed';
-  report.message = waited.ok
-    ? `rolled back ${objects.length} workload(s) to ${inputs.rollbackTo}`
-    : `rollback to ${inputs.rollbackTo} did not become healthy: ${waited.failures.map((f) => `${f.workload}: ${f.reason}`).join('; ')}`;
-}
-
-function updateReleaseManifest(
-  file: string,
-  manifest: ReleaseManifest,
-  inputs: K8sDeployInputs,
-  report: Report,
-): void {
-  const outcome: DeployOutcome | undefined = report.outcome;
-  const revisions = outcome?.revisions ?? report.revisions ?? {};
-  let updated = manifest;
-  for (const service of manifest.services) {
-    const kind = service.workload?.kind ?? 'Deployment';
-    const name = service.workload?.name ?? service.name;
-    const pin = report.plan?.pins.find((entry) => entry.source === service.name);
-    const revision = revisions[`${kind}/${name}`];
-    updated = updateService(updated, service.name, (entry) => ({
-      ...entry,
-      deploy: {
-        result: inputs.dryRun || inputs.mode === 'diff' ? 'planned' : report.result,
-        namespace: inputs.namespace,
-        workload: `${kind}/${name}`,
-        ...(pin ? { image: pin.after } : {}),
-        revisionBefore: revision?.before ?? null,
-        revisionAfter: revision?.after ?? null,
-        deployedAt: new Date().toISOString(),
-      },
-    }));
-  }
-  writeReleaseManifest(file, updated);
+  report.result = rollback.ok ? 'rolled-back' : 'failed';
+  report.message = rollback.message;
 }

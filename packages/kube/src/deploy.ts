@@ -13,7 +13,6 @@ import type { Watcher } from './watch';
 export type DeployResult = 'deployed' | 'unchanged' | 'rolled-back' | 'failed';
 
 export interface DeployOptions {
-  namespace: string;
   serverSide: boolean;
   fieldManager: string;
   forceConflicts: boolean;
@@ -126,7 +125,7 @@ export async function deployPlan(
       ? previous.metadata.generation !== current.metadata.generation
       : previous.metadata.resourceVersion !== current.metadata.resourceVersion;
   });
-  const pruned = options.prune ? await pruneObjects(plan, options.namespace, { kubectl }) : [];
+  const pruned = options.prune ? await pruneObjects(plan, { kubectl }) : [];
   if (pruned.length > 0) logger.info(`Pruned ${pruned.join(', ')}`);
 
   const changedWorkloads = changed.filter(isWorkload).map((object) => after.get(objectKey(object)) ?? object);

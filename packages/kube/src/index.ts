@@ -20,3 +20,5 @@ export * from './diagnose';
 export * from './rollback';
 export * from './prune';
 export * from './deploy';
+export * from './rollback-release';
+export * from './release-record';

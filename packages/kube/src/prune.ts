@@ -18,27 +18,34 @@ export function labelManaged(objects: KubeObject[]): void {
  */
 export async function pruneObjects(
   planned: KubeObject[],
-  namespace: string,
   deps: { kubectl: Kubectl; dryRun?: boolean },
 ): Promise<string[]> {
-  const kinds = [...new Set(planned.map((object) => object.kind))].filter(
-    (kind) => KNOWN_KINDS[kind]?.namespaced,
-  );
-  if (kinds.length === 0) return [];
   const wanted = new Set(planned.map(objectKey));
-  const live = await deps.kubectl.json<{ items: KubeObject[] }>([
-    'get',
-    kinds.map((kind) => kind.toLowerCase()).join(','),
-    '-n',
-    namespace,
-    '-l',
-    `${MANAGED_LABEL}=${MANAGED_VALUE}`,
-  ]);
-  const stale = live.items.filter(
-    (object) => !wanted.has(objectKey({ ...object, metadata: { ...object.metadata, namespace } })),
-  );
-  const names = stale.map((object) => `${object.kind.toLowerCase()}/${object.metadata.name}`);
-  if (names.length > 0 && !deps.dryRun)
-    await deps.kubectl.run(['delete', '-n', namespace, '--wait=false', ...names]);
-  return names;
+  const pruned: string[] = [];
+  const namespaces = [
+    ...new Set(planned.map((object) => object.metadata.namespace).filter((name): name is string => !!name)),
+  ];
+  for (const namespace of namespaces) {
+    const kinds = [
+      ...new Set(
+        planned.filter((object) => object.metadata.namespace === namespace).map((object) => object.kind),
+      ),
+    ].filter((kind) => KNOWN_KINDS[kind]?.namespaced);
+    if (kinds.length === 0) continue;
+    const live = await deps.kubectl.json<{ items: KubeObject[] }>([
+      'get',
+      kinds.map((kind) => kind.toLowerCase()).join(','),
+      '-n',
+      namespace,
+      '-l',
+      `${MANAGED_LABEL}=${MANAGED_VALUE}`,
+    ]);
+    const stale = live.items
+      .filter((object) => !wanted.has(objectKey({ ...object, metadata: { ...object.metadata, namespace } })))
+      .map((object) => `${object.kind.toLowerCase()}/${object.metadata.name}`);
+    if (stale.length > 0 && !deps.dryRun)
+      await deps.kubectl.run(['delete', '-n', namespace, '--wait=false', ...stale]);
+    pruned.push(...stale.map((name) => (namespaces.length > 1 ? `${namespace}/${name}` : name)));
+  }
+  return pruned;
 }
