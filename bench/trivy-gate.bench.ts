@@ -4,6 +4,7 @@
 // `npx tsx bench/run.ts trivy-gate`; the measured pass is bench/trivy-gate-pass.ts.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir, repoRoot, runAction, runnerNode } from '../action-tests/harness';
@@ -108,6 +109,7 @@ export default async function benchmark(): Promise<BenchmarkResult> {
         `peak memory, one pass in a fresh process, with a 25,000-finding baseline loaded first: ${memory.maxRssMb.toFixed(0)} MB (target < ${MEMORY_TARGET_MB} MB; Node alone ${memory.startRssMb.toFixed(0)} MB) ${memoryMet ? 'met' : 'MISSED'}`,
         `peak memory, one pass without a baseline: ${memoryAlone.maxRssMb.toFixed(0)} MB`,
         `output: ${result.blocking} blocking, SARIF ${(result.sarifBytes / 2 ** 20).toFixed(1)} MiB, summary ${(result.summaryBytes / 1024).toFixed(0)} KiB`,
+        `machine load while measuring: ${os.loadavg()[0]!.toFixed(1)} (1-minute average) on ${os.cpus().length} cores; timings scale with it, the peer's too`,
         `four images through the bundle: ${db.downloads} DB download(s) for ${db.scans} scans in ${(db.ms / 1000).toFixed(1)} s (target: 1 download) ${dbMet ? 'met' : 'MISSED'}`,
       ],
     };
