@@ -188,6 +188,9 @@ test('a second run with nothing changed keeps every archive and is much faster',
     manifest.services.map((service) => service.build?.digest),
   );
   for (const name of SERVICES) expect(second.stdout).toContain(`::group::${name}: unchanged, archive kept`);
+  expect(second.summary).toMatch(
+    /\| segmentation-service \| passed \| unchanged \| [^|]+ \| \d+ \| [^|]+ \| unchanged \|/,
+  );
   expect(second.durationMs).toBeLessThan(first.durationMs / 2);
 });
 

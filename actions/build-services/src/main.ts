@@ -14,6 +14,7 @@ import {
   planServices,
   runWithLimit,
   selectBuilder,
+  UNCHANGED_TEST,
   type ServiceBuild,
   type ServicePlan,
 } from '@alt-las/build';
@@ -253,7 +254,11 @@ function writeBuildSummary(
     results.map((result) => [
       result.name,
       result.test.result,
-      result.test.result === 'skipped' ? '' : formatDuration(result.test.durationMs),
+      result.test.result === 'skipped'
+        ? ''
+        : result.test.detail === UNCHANGED_TEST
+          ? 'unchanged'
+          : formatDuration(result.test.durationMs),
       result.build ? megabytes(result.build.size) : '',
       result.build?.layers ?? '',
       result.build ? `\`${result.build.digest}\`` : `failed (${result.failure?.phase ?? 'build'})`,

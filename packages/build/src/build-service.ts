@@ -10,6 +10,9 @@ import type { Dockerfile } from './dockerfile';
 import { stableLabels } from './labels';
 import { runTestCommand, runTestStage, type TestOutcome } from './test-runner';
 
+/** The detail of a test stage not run again because its inputs passed it before. */
+export const UNCHANGED_TEST = 'unchanged since the last passing run';
+
 /** Everything decided about one service before anything runs. */
 export interface ServicePlan {
   name: string;
@@ -132,7 +135,7 @@ export async function buildService(plan: ServicePlan, deps: BuildServiceDeps): P
     } else if (earlier?.testStagePassed) {
       // The stage is part of the build; the same inputs give the same result.
       log.push(`Test stage "${plan.test.stage}" passed for this exact input before; not rebuilt`);
-      test = { result: 'passed', durationMs: 0, detail: 'unchanged since the last passing run', output: '' };
+      test = { result: 'passed', durationMs: 0, detail: UNCHANGED_TEST, output: '' };
     } else {
       const stage = await runTestStage(deps.builder, { ...spec, target: plan.test.stage! }, run, deps.clock);
       const diagnosis = stage.build.ok ? undefined : diagnoseBuildFailure(stage.output, plan.dockerfile);
