@@ -81,11 +81,19 @@ export async function skopeoCopyOut(registry: Registry, ref: string, file: strin
 /** Tags of a repository as skopeo lists them; empty when the repository does not exist. */
 export async function skopeoTags(registry: Registry, repository: string): Promise<string[]> {
   try {
-    const { stdout: out } = await run('skopeo', ['list-tags', ...skopeoAuth(registry), `docker://${repository}`]);
+    const { stdout: out } = await run('skopeo', [
+      'list-tags',
+      ...skopeoAuth(registry),
+      `docker://${repository}`,
+    ]);
     return (JSON.parse(out) as { Tags: string[] }).Tags;
   } catch (error) {
     // A repository that was never pushed is the only "no tags" answer; anything else is a failure.
-    if (/NAME_UNKNOWN|name unknown|manifest unknown/i.test(String((error as { stderr?: unknown }).stderr)))
+    if (
+      /NAME_UNKNOWN|name unknown|manifest unknown|status code from registry 404/i.test(
+        String((error as { stderr?: unknown }).stderr),
+      )
+    )
       return [];
     throw error;
   }

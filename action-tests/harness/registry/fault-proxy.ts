@@ -22,6 +22,8 @@ export interface ProxyLogEntry extends ProxiedRequest {
   /** The status returned to the client, or `dropped`. */
   outcome: number | 'dropped';
   injected: boolean;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface FaultProxy {
@@ -64,6 +66,7 @@ export async function startFaultProxy(options: {
       path: request.url ?? '/',
       outcome: 'dropped',
       injected: false,
+      at: Date.now(),
     };
     requests.push(entry);
     const fault = schedule?.(entry);
