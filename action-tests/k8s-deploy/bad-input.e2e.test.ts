@@ -140,3 +140,25 @@ test('bad inputs name the input and what was expected', async () => {
     /^give input "release-manifest" or "images"/,
   );
 });
+
+test('a failing first install has nothing to return to: it fails, says so, and leaves the objects applied', async () => {
+  kube.setScenario(() => 'crash-loop');
+  const run = await runAction('k8s-deploy', {
+    inputs: {
+      manifests: FIXTURE,
+      namespace: 'atlas-test',
+      kubeconfig: kube.kubeconfig(),
+      'release-manifest': releaseManifestFile(dir, '1.0.0', 'a'),
+      vars: fixtureVars('1.0.0'),
+      timeout: '30s',
+    },
+  });
+  expect(run.exitCode).toBe(1);
+  expect(run.outputs.result).toBe('failed');
+  expect(failure(run)).toMatch(
+    /CrashLoopBackOff.*Deployment\/api-gateway had no earlier revision \(first install\) and was left as applied/,
+  );
+  expect(kube.objects('Deployment', 'atlas-test').map((object) => object.metadata.name)).toContain(
+    'api-gateway',
+  );
+});
