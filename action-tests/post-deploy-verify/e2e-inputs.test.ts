@@ -171,4 +171,6 @@ test('dry run lists the checks without sending a request or running kubectl', as
   ]);
   expect(report.checks[1].message).toBe(`GET ${server.url}/api/items expecting 200`);
   expect(run.summary).toContain('post-deploy-verify: 📝 dry run (nothing sent)');
+  expect(run.summary).toContain('| Category | Passed | Failed | Skipped | Planned | Blocks the step |');
+  expect(run.summary).toContain('| security | 0 | 0 | 1 | 1 | yes |');
 });

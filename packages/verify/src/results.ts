@@ -3,9 +3,9 @@ export type Category = (typeof CATEGORIES)[number];
 
 /**
  * `skip` is a check that did not run (switched off, or nothing to run it against); it never counts
- * as a pass. `warn` is worth a look but does not fail the step. `planned` appears only in dry runs.
+ * as a pass. `planned` appears only in dry runs.
  */
-export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'planned';
+export type CheckStatus = 'pass' | 'fail' | 'skip' | 'planned';
 
 export interface CheckResult {
   category: Category;
@@ -46,7 +46,7 @@ export function decideVerdict(
 }
 
 export function countByStatus(results: CheckResult[]): Record<CheckStatus, number> {
-  const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, warn: 0, skip: 0, planned: 0 };
+  const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, skip: 0, planned: 0 };
   for (const result of results) counts[result.status]++;
   return counts;
 }

@@ -7,7 +7,6 @@ import { CATEGORIES, countByStatus, type CheckStatus } from './results';
 const ICON: Record<CheckStatus, string> = {
   pass: '✅ pass',
   fail: '❌ fail',
-  warn: '⚠️ warn',
   skip: '⏭️ skipped',
   planned: '📝 planned',
 };
@@ -86,26 +85,22 @@ export function renderSummary(
   notes: string[] = [],
   summary = new SummaryBuilder(),
 ): SummaryBuilder {
-  const headline =
-    report.verdict === 'planned'
-      ? '📝 dry run (nothing sent)'
-      : report.verdict === 'pass'
-        ? '✅ pass'
-        : '❌ fail';
+  const planned = report.verdict === 'planned';
+  const headline = planned ? '📝 dry run (nothing sent)' : report.verdict === 'pass' ? '✅ pass' : '❌ fail';
   summary.heading(`post-deploy-verify: ${headline}`);
   summary.paragraph(
     `Target \`${report.baseUrl}\`; failing categories: ${report.failOn.join(', ') || 'none'}.`,
   );
   summary.table(
-    ['Category', 'Passed', 'Failed', 'Warnings', 'Skipped', 'Blocks the step'],
+    ['Category', 'Passed', 'Failed', 'Skipped', ...(planned ? ['Planned'] : []), 'Blocks the step'],
     CATEGORIES.map((category) => {
       const counts = countByStatus(report.checks.filter((result) => result.category === category));
       return [
         category,
         counts.pass,
         counts.fail,
-        counts.warn,
-        counts.skip + counts.planned,
+        counts.skip,
+        ...(planned ? [counts.planned] : []),
         report.failOn.includes(category) ? 'yes' : 'no',
       ];
     }),
