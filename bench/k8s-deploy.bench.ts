@@ -4,7 +4,7 @@
 // 2. the action's own overhead on the ALT_LAS release (all of kubernetes/production): run time minus
 //    the simulated rollout time, against a bare `kubectl apply --server-side` of the same plan;
 // 3. a 500-object release end to end, against the same bare apply.
-// `npx tsx bench/k8s-deploy.bench.ts` via `npx tsx bench/run.ts k8s-deploy`
+// `npx tsx bench/run.ts k8s-deploy`
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
