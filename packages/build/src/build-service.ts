@@ -78,13 +78,15 @@ function shown(command: string, args: string[]): string {
 export async function buildService(plan: ServicePlan, deps: BuildServiceDeps): Promise<ServiceBuild> {
   const log: string[] = [];
   const started = deps.clock.now();
-  const run: CommandRunner = async (command, args) => {
-    log.push(`$ ${shown(command, args)}`);
-    const result = await deps.exec(command, args, { silent: true });
+  // Output is captured into the service's log, which is printed whole when the service is done.
+  const logged: Exec = async (command, args, options) => {
+    log.push(`$ ${shown(command, args)}${options?.cwd ? ` (in ${options.cwd})` : ''}`);
+    const result = await deps.exec(command, args, { ...options, silent: true });
     for (const text of [result.stdout, result.stderr]) if (text.trim() !== '') log.push(text.trimEnd());
     if (result.exitCode !== 0) log.push(`(exit code ${result.exitCode})`);
     return result;
   };
+  const run: CommandRunner = (command, args) => logged(command, args);
   const finish = async (
     partial: Omit<ServiceBuild, 'name' | 'log' | 'durationMs'>,
   ): Promise<ServiceBuild> => {
@@ -121,14 +123,8 @@ export async function buildService(plan: ServicePlan, deps: BuildServiceDeps): P
       const detail = !deps.runTests ? 'run-tests is false' : 'the service defines no tests';
       test = { result: 'skipped', durationMs: 0, detail, output: '' };
     } else if (plan.test.command !== undefined) {
-      log.push(`Tests: ${plan.test.command}`);
       test = await runTestCommand(plan.test.command, plan.context, {
-        exec: async (command, args, options) => {
-          log.push(`$ ${shown(command, args)} (in ${plan.context})`);
-          const result = await deps.exec(command, args, options);
-          for (const text of [result.stdout, result.stderr]) if (text.trim() !== '') log.push(text.trimEnd());
-          return result;
-        },
+        exec: logged,
         clock: deps.clock,
         timeoutMs: deps.testTimeoutMs,
       });
