@@ -171,6 +171,8 @@ test('the images run on the host from their unpacked rootfs, and the gateway rea
   });
   expect((await fetch(`${gateway.url}/api/nowhere`)).status).toBe(404);
 
+  // Kubernetes stops a pod with SIGTERM: the entrypoint exits promptly and cleanly.
+  expect(await backends['archive-service']!.terminate()).toMatchObject({ code: 0, signal: null });
   await backends['archive-service']!.stop();
   const down = await fetch(`${gateway.url}/api/archive/records`);
   expect(down.status).toBe(502);

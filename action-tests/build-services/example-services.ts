@@ -82,6 +82,8 @@ export interface RunningService {
   port: number;
   url: string;
   output: () => string;
+  /** Sends SIGTERM to the entrypoint, as a container runtime does; resolves with how it exited. */
+  terminate(timeoutMs?: number): Promise<{ code: number | null; signal: string | null; ms: number }>;
   stop(): Promise<void>;
 }
 
@@ -129,7 +131,19 @@ export async function startFromImage(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { port, url, output: () => output, stop };
+  const terminate = async (timeoutMs = 5000) => {
+    const started = Date.now();
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    child.kill('SIGTERM');
+    const timer = new Promise<{ code: null; signal: string }>((resolve) =>
+      setTimeout(() => resolve({ code: null, signal: 'still running' }), timeoutMs),
+    );
+    const result = await Promise.race([exited, timer]);
+    return { ...result, ms: Date.now() - started };
+  };
+  return { port, url, output: () => output, terminate, stop };
 }
 
 export const serviceEntry = (name: string, extra = '') =>
