@@ -63,7 +63,8 @@ test('redirects must go to https; the default plain URL is port 80 of the host',
   ).toBe('pass');
   expect(checkRedirect(new Error('connect ECONNREFUSED'), 'http://api.example/health').status).toBe('fail');
   const security = defaultChecksPlan().security as SecurityExpectations;
-  expect(plainHttpUrl(new URL('https://api.example:8443/v1'), security)).toBe('http://api.example/health');
+  expect(plainHttpUrl(new URL('https://api.example:8443/v1'), security)).toBe('http://api.example/v1/health');
+  expect(plainHttpUrl(new URL('https://[::1]:8443/'), security)).toBe('http://[::1]/health');
   expect(plainHttpUrl(new URL('https://api.example'), { ...security, httpsRedirect: false })).toBeUndefined();
 });
 

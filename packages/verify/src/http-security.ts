@@ -1,5 +1,6 @@
 import { errorMessage } from '@alt-las/action-kit';
 import type { SecurityExpectations } from './checks-plan';
+import { plainHttpVariant, resolveLocation } from './location';
 import { headerValue, type HttpClient, type HttpResponse } from './http-client';
 import { check, type CheckResult } from './results';
 
@@ -7,11 +8,11 @@ const REDIRECTS = [301, 302, 303, 307, 308];
 /** Headers whose only purpose is to name the server software. */
 const FINGERPRINT_HEADERS = ['x-powered-by', 'x-aspnet-version', 'x-aspnetmvc-version', 'x-generator'];
 
-/** The plain-HTTP URL that should redirect: the configured one, or the base URL's host on port 80. */
+/** The plain-HTTP URL that should redirect: the configured one, or the checked HTTPS URL on port 80. */
 export function plainHttpUrl(baseUrl: URL, expectations: SecurityExpectations): string | undefined {
   if (expectations.httpsRedirect === false) return undefined;
   if (expectations.httpsRedirect) return expectations.httpsRedirect;
-  return `http://${baseUrl.hostname.includes(':') ? `[${baseUrl.hostname}]` : baseUrl.hostname}${expectations.path}`;
+  return plainHttpVariant(resolveLocation(baseUrl, expectations.path));
 }
 
 export function checkRedirect(response: HttpResponse | Error, url: string): CheckResult {

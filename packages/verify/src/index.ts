@@ -14,5 +14,6 @@ export * from './kube-objects';
 export * from './cluster-checks';
 export * from './report';
 export * from './summary';
+export * from './location';
 export * from './plan';
 export * from './verify';

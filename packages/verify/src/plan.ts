@@ -1,12 +1,7 @@
 import { plainHttpUrl } from './http-security';
+import { resolveLocation } from './location';
 import { check, type CheckResult } from './results';
 import type { VerifySettings } from './verify';
-
-/** A path joins the base URL's path (`https://gw/api` + `/health` = `https://gw/api/health`); a URL stays as is. */
-export function resolveLocation(base: URL, location: string): string {
-  if (!location.startsWith('/')) return location;
-  return `${base.origin}${base.pathname.replace(/\/+$/, '')}${location}`;
-}
 
 /** What a run would check, each as `planned` (or `skip` when switched off): the dry-run report. */
 export function planChecks(settings: VerifySettings): CheckResult[] {

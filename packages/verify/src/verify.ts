@@ -8,7 +8,7 @@ import { evaluateLoad, runLoadTest, type LoadRun, type LoadThresholds } from './
 import { check, type CheckResult } from './results';
 import { runSmokeTests } from './smoke';
 import { acceptedLegacyProtocol, evaluateTls, inspectTls } from './tls-check';
-import { resolveLocation } from './plan';
+import { resolveLocation } from './location';
 
 export interface VerifySettings {
   baseUrl: URL;
