@@ -60,18 +60,15 @@ test('auto picks docker when the engine answers and builds each service to an OC
     'buildx build',
     'buildx rm',
   ]);
-  expect(commands[4]).toEqual([
-    'buildx',
-    'create',
-    '--name',
-    'alt-las-build',
-    '--driver',
-    'docker-container',
-  ]);
+  const builderName = commands[4]![3]!;
+  expect(builderName).toMatch(/^alt-las-build-\d+-[a-z0-9]+$/);
+  expect(commands[4]).toEqual(['buildx', 'create', '--name', builderName, '--driver', 'docker-container']);
+  // The builder this run created is the one it builds with and removes.
+  expect(commands.at(-1)).toEqual(['buildx', 'rm', builderName]);
   const [archiveBuild, stageBuild, segmentationBuild] = builds as [string[], string[], string[]];
 
   expect(archiveBuild).toEqual(
-    expect.arrayContaining(['--builder', 'alt-las-build', '--provenance=false', '--sbom=false']),
+    expect.arrayContaining(['--builder', builderName, '--provenance=false', '--sbom=false']),
   );
   expect(flagValues(archiveBuild, '--file')).toEqual([path.join(root, 'archive-service', 'Dockerfile')]);
   expect(flagValues(archiveBuild, '--tag')).toEqual(['ghcr.io/alt-las/alt-las-archive-service:1.0.0']);

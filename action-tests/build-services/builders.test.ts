@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import type { Exec, ExecResult } from '@alt-las/action-kit';
 import {
   BuildahBuilder,
-  DOCKER_BUILDER_NAME,
   DockerBuilder,
   parseBuildxMetadata,
   runWithLimit,
@@ -118,7 +117,7 @@ describe('DockerBuilder', () => {
 
   test('creates a docker-container builder when the default one uses the docker driver, and removes it', async () => {
     const { calls, run } = recorder({ 'docker buildx inspect': ok('Name: default\nDriver: docker\n') });
-    const builder = new DockerBuilder({ workDir: '/tmp/w', env: {} });
+    const builder = new DockerBuilder({ workDir: '/tmp/w', env: {}, builderId: 'run7' });
     await builder.buildStage({ ...spec, target: 'test' }, run);
     await builder.buildStage({ ...spec, target: 'test' }, run);
     await builder.cleanup(run);
@@ -134,12 +133,13 @@ describe('DockerBuilder', () => {
       'buildx',
       'create',
       '--name',
-      DOCKER_BUILDER_NAME,
+      'alt-las-build-run7',
       '--driver',
       'docker-container',
     ]);
+    expect(calls[4]).toEqual(['docker', 'buildx', 'rm', 'alt-las-build-run7']);
     expect(calls[2]).toEqual(
-      expect.arrayContaining(['--builder', DOCKER_BUILDER_NAME, '--output', 'type=cacheonly']),
+      expect.arrayContaining(['--builder', 'alt-las-build-run7', '--output', 'type=cacheonly']),
     );
   });
 

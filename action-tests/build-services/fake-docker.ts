@@ -51,7 +51,7 @@ if (args[0] === 'version') {
     fs.copyFileSync(options.archive, dest);
     const metadata = value('--metadata-file');
     fs.writeFileSync(metadata, JSON.stringify({
-      'buildx.build.ref': 'alt-las-build/alt-las-build0/kz1r6ubs3v0a8k1ehh3u3gxwo',
+      'buildx.build.ref': 'alt-las-build-1/alt-las-build-10/kz1r6ubs3v0a8k1ehh3u3gxwo',
       'containerimage.config.digest': 'sha256:' + 'c'.repeat(64),
       'containerimage.descriptor': { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: options.digest, size: 1 },
       'containerimage.digest': options.digest,

@@ -9,8 +9,13 @@ import {
   type ImageSpec,
 } from './builder';
 
-/** The builder instance this action creates when the default one cannot export OCI archives. */
-export const DOCKER_BUILDER_NAME = 'alt-las-build';
+/**
+ * Name of the builder instance created when the current one cannot export OCI archives; unique per
+ * run, so runs sharing a self-hosted machine (or one that crashed before removing its builder) never
+ * collide.
+ */
+export const dockerBuilderName = (id: string = `${process.pid}-${Date.now().toString(36)}`) =>
+  `alt-las-build-${id}`;
 
 export interface DockerBuilderOptions {
   /** Directory for buildx metadata files. */
@@ -18,6 +23,8 @@ export interface DockerBuilderOptions {
   /** The runner's environment: decides whether the GitHub Actions cache is used. */
   env?: NodeJS.ProcessEnv;
   program?: string;
+  /** Suffix of the builder instance name; unique per run by default. */
+  builderId?: string;
 }
 
 /** buildx writes this JSON with `--metadata-file`; only the fields the action reads. */
@@ -50,12 +57,14 @@ export class DockerBuilder implements ImageBuilder {
   readonly name = 'docker';
   private builder: string | undefined;
   private created = false;
+  readonly builderName: string;
   private readonly program: string;
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly options: DockerBuilderOptions) {
     this.program = options.program ?? 'docker';
     this.env = options.env ?? process.env;
+    this.builderName = dockerBuilderName(options.builderId);
   }
 
   /**
@@ -80,12 +89,12 @@ export class DockerBuilder implements ImageBuilder {
           'buildx',
           'create',
           '--name',
-          DOCKER_BUILDER_NAME,
+          this.builderName,
           '--driver',
           'docker-container',
         ]);
         if (create.exitCode !== 0) throw new Error(`docker buildx create failed: ${outputOf([create])}`);
-        this.builder = DOCKER_BUILDER_NAME;
+        this.builder = this.builderName;
         this.created = true;
       }
     }
@@ -156,7 +165,7 @@ export class DockerBuilder implements ImageBuilder {
   }
 
   async cleanup(run: CommandRunner): Promise<void> {
-    if (this.created) await run(this.program, ['buildx', 'rm', DOCKER_BUILDER_NAME]);
+    if (this.created) await run(this.program, ['buildx', 'rm', this.builderName]);
     this.created = false;
     this.builder = undefined;
   }
