@@ -315,9 +315,21 @@ test('a slow rollout is waited for until every replica is available', async () =
     const { main: upgraded } = await deploy(kube, dir, { version: '1.1.1', fill: 'b' });
     expect(upgraded.exitCode).toBe(0);
     expect(upgraded.outputs.result).toBe('deployed');
-    expect(upgraded.stdout).toMatch(/Deployment\/api-gateway: InProgress/);
-    expect(upgraded.stdout).toMatch(/Deployment\/api-gateway: Current/);
+    // When the action returns, only pods of the new release are ready: it waited out the slow start.
+    const v111 = [`${repository('api-gateway')}:1.1.1@${digest('b')}`];
+    expect(running(kube, 'api-gateway')).toEqual({ template: v111, readyPods: v111 });
   } finally {
     kube.setScenario(chooseScenario);
   }
+});
+
+test('wait: false applies and reports without waiting for the rollout', async () => {
+  const { main } = await deploy(kube, dir, { version: '1.1.2', fill: 'b', inputs: { wait: 'false' } });
+  expect(main.exitCode).toBe(0);
+  expect(main.outputs.result).toBe('deployed');
+  expect(main.summary).toContain('applied without waiting (wait: false)');
+  expect(main.stdout).not.toContain('Waiting for');
+  expect(running(kube, 'api-gateway').template).toEqual([
+    `${repository('api-gateway')}:1.1.2@${digest('b')}`,
+  ]);
 });
