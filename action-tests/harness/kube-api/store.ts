@@ -58,13 +58,11 @@ export class ObjectStore {
   }
 
   list(type: ResourceType, namespace?: string): KubeObject[] {
-    return [...this.bucket(type).values()]
-      .filter((object) => namespace === undefined || object.metadata.namespace === namespace)
-      .sort((a, b) =>
-        `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(
-          `${b.metadata.namespace ?? ''}/${b.metadata.name}`,
-        ),
-      )
+    // Sorted by the `<namespace>/<name>` key with a plain comparison (collation is needlessly slow here).
+    return [...this.bucket(type).entries()]
+      .filter(([, object]) => namespace === undefined || object.metadata.namespace === namespace)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, object]) => object)
       .map(clone);
   }
 

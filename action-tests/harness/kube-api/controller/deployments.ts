@@ -46,6 +46,8 @@ interface Rollout {
  */
 export class DeploymentController {
   private readonly rollouts = new Map<string, Rollout>();
+  /** Template hashes by deployment uid, valid for one generation (hashing every pass adds up). */
+  private readonly hashes = new Map<string, { generation: number; hash: string }>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -68,7 +70,7 @@ export class DeploymentController {
 
   private reconcile(deployment: KubeObject, sets: KubeObject[]): void {
     const namespace = deployment.metadata.namespace;
-    const hash = templateHash(deployment.spec.template);
+    const hash = this.hashOf(deployment);
     let current = sets.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
     const maxRevision = Math.max(0, ...sets.map(revisionOf));
     if (!current || revisionOf(current) < maxRevision) {
@@ -153,6 +155,14 @@ export class DeploymentController {
     deployment.metadata.annotations = { ...annotations, [REVISION]: String(revision) };
     this.store.update(DEPLOYMENT, deployment);
     return rs;
+  }
+
+  private hashOf(deployment: KubeObject): string {
+    const cached = this.hashes.get(deployment.metadata.uid);
+    if (cached && cached.generation === deployment.metadata.generation) return cached.hash;
+    const hash = templateHash(deployment.spec.template);
+    this.hashes.set(deployment.metadata.uid, { generation: deployment.metadata.generation, hash });
+    return hash;
   }
 
   private rollout(rs: KubeObject): Rollout {

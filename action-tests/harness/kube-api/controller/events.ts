@@ -5,6 +5,8 @@ import type { KubeObject } from '../types';
 import { timestamp } from './names';
 
 const EVENT_TYPE = RESOURCE_TYPES.find((t) => t.kind === 'Event' && t.group === '')!;
+/** Per store: (object uid, reason, message) -> the name of the event that records it. */
+const recorded = new WeakMap<ObjectStore, Map<string, string>>();
 
 /**
  * Records a core/v1 Event about `object`; a repeat of the same reason and message bumps `count` and
@@ -20,21 +22,24 @@ export function recordEvent(
 ): void {
   const namespace = object.metadata.namespace ?? 'default';
   const now = timestamp();
-  const existing = store
-    .list(EVENT_TYPE, namespace)
-    .find(
-      (e) => e.involvedObject?.uid === object.metadata.uid && e.reason === reason && e.message === message,
-    );
+  // Repeats are found through an index rather than by listing every event (that dominated big runs).
+  let index = recorded.get(store);
+  if (!index) recorded.set(store, (index = new Map()));
+  const key = `${object.metadata.uid}\n${reason}\n${message}`;
+  const known = index.get(key);
+  const existing = known && store.get(EVENT_TYPE, namespace, known);
   if (existing) {
     existing.count = (existing.count ?? 1) + 1;
     existing.lastTimestamp = now;
     store.update(EVENT_TYPE, existing);
     return;
   }
+  const name = `${object.metadata.name}.${randomBytes(8).toString('hex')}`;
+  index.set(key, name);
   store.create(EVENT_TYPE, {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: `${object.metadata.name}.${randomBytes(8).toString('hex')}`, namespace },
+    metadata: { name, namespace },
     involvedObject: {
       apiVersion: object.apiVersion,
       kind: object.kind,

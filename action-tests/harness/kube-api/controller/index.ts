@@ -53,6 +53,7 @@ export class Controller {
   }
 
   private onChange(event: StoredEvent): void {
+    if (event.key === '/Pod') this.pods.observe(event);
     if (!this.timer || this.pending || this.running || event.type === 'DELETED') return;
     const object = event.object;
     const key = `${object.apiVersion.split('/')[0]}/${object.kind}`;
@@ -67,7 +68,6 @@ export class Controller {
     if (this.running) return;
     this.running = true;
     try {
-      this.pods.refresh();
       this.deployments.reconcileAll();
       this.statefulSets.reconcileAll();
       this.daemonSets.reconcileAll();

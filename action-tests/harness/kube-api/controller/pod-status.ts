@@ -4,6 +4,16 @@ import { timestamp } from './names';
 /** Steps a `slow` pod takes to become ready. */
 export const SLOW_STEPS = 6;
 
+/** The age (in steps) from which a pod's status no longer changes; a crash loop never settles. */
+export const SETTLED_AFTER: Record<Scenario, number> = {
+  success: 1,
+  slow: SLOW_STEPS,
+  'image-pull-failure': 2,
+  'crash-loop': Number.POSITIVE_INFINITY,
+  'progress-deadline': 1,
+  unschedulable: 0,
+};
+
 export const isPodReady = (pod: KubeObject) =>
   ((pod.status?.conditions ?? []) as KubeObject[]).some((c) => c.type === 'Ready' && c.status === 'True');
 

@@ -1,9 +1,9 @@
 import { RESOURCE_TYPES } from '../resources';
-import type { ObjectStore } from '../store';
+import type { ObjectStore, StoredEvent } from '../store';
 import type { KubeObject, Scenario } from '../types';
 import { recordEvent } from './events';
 import { ownerReference, randomSuffix } from './names';
-import { podStatus, succeededStatus } from './pod-status';
+import { podStatus, SETTLED_AFTER, succeededStatus } from './pod-status';
 
 const POD_TYPE = RESOURCE_TYPES.find((t) => t.kind === 'Pod')!;
 export const NODE_NAME = 'standin-node';
@@ -13,16 +13,23 @@ interface PodLife {
   scenario: Scenario;
   /** Set when a Job's pod has run to completion. */
   succeeded?: boolean;
+  /** The pod reached the final state of its scenario. */
+  settled?: boolean;
 }
 
 /**
  * The kubelet and scheduler of the stand-in: creates pods from templates and moves each one through
  * the states of its scenario, one controller step at a time, recording the events a real node would.
  */
+const controllerOf = (pod: KubeObject): string | undefined =>
+  ((pod.metadata.ownerReferences ?? []) as KubeObject[]).find((ref) => ref.controller)?.uid;
+
 export class PodSimulator {
   private readonly lives = new Map<string, PodLife>();
-  /** Pods by controller uid, rebuilt once per controller pass so reconciles do not rescan the store. */
-  private index = new Map<string, KubeObject[]>();
+  /** Pods by controller uid, then pod uid; kept current from store events (see `observe`). */
+  private readonly owned = new Map<string, Map<string, KubeObject>>();
+  /** Pods without a controlling owner, by uid. */
+  private readonly unowned = new Map<string, KubeObject>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -55,7 +62,6 @@ export class PodSimulator {
       status: { phase: 'Pending', qosClass: 'BestEffort' },
     });
     this.lives.set(pod.metadata.uid, { born: this.now(), scenario });
-    this.remember(pod);
     if (scenario !== 'unschedulable')
       recordEvent(
         this.store,
@@ -69,36 +75,34 @@ export class PodSimulator {
   }
 
   delete(pod: KubeObject): void {
-    this.lives.delete(pod.metadata.uid);
-    this.forget(pod);
     if (this.store.get(POD_TYPE, pod.metadata.namespace, pod.metadata.name))
       this.store.delete(POD_TYPE, pod.metadata.namespace, pod.metadata.name);
   }
 
-  /** Re-reads every pod; called at the start of each controller pass. */
-  refresh(): void {
-    this.index = new Map();
-    for (const pod of this.store.list(POD_TYPE)) this.remember(pod);
+  /**
+   * Follows the store's pod events (all of them, the controller's own writes included), so the
+   * index is current without rescanning the store on every pass. The event objects are shared and
+   * never modified.
+   */
+  observe(event: StoredEvent): void {
+    const pod = event.object;
+    const uid = pod.metadata.uid as string;
+    const owner = controllerOf(pod);
+    let pods = this.unowned;
+    if (owner) {
+      pods = this.owned.get(owner) ?? new Map();
+      this.owned.set(owner, pods);
+    }
+    if (event.type === 'DELETED') {
+      pods.delete(uid);
+      this.lives.delete(uid);
+      if (owner && pods.size === 0) this.owned.delete(owner);
+    } else pods.set(uid, pod);
   }
 
-  /** The pods `owner` controls, as of the last refresh plus this pass's own changes. */
+  /** The pods `owner` controls. */
   ownedBy(owner: KubeObject): KubeObject[] {
-    return [...(this.index.get(owner.metadata.uid) ?? [])];
-  }
-
-  private remember(pod: KubeObject): void {
-    const owner = ((pod.metadata.ownerReferences ?? []) as KubeObject[]).find((ref) => ref.controller)?.uid;
-    if (!owner) return;
-    const pods = (this.index.get(owner) ?? []).filter((p) => p.metadata.uid !== pod.metadata.uid);
-    this.index.set(owner, [...pods, pod]);
-  }
-
-  private forget(pod: KubeObject): void {
-    for (const [owner, pods] of this.index)
-      this.index.set(
-        owner,
-        pods.filter((p) => p.metadata.uid !== pod.metadata.uid),
-      );
+    return [...(this.owned.get(owner.metadata.uid)?.values() ?? [])];
   }
 
   /**
@@ -106,8 +110,7 @@ export class PodSimulator {
    * sight with a scenario of their own, then advanced every step.
    */
   runStandalone(choose: (pod: KubeObject) => Scenario): void {
-    for (let pod of this.store.list(POD_TYPE)) {
-      if (((pod.metadata.ownerReferences ?? []) as KubeObject[]).some((ref) => ref.controller)) continue;
+    for (let pod of [...this.unowned.values()]) {
       if (!this.lives.has(pod.metadata.uid)) {
         const scenario = choose(pod);
         this.lives.set(pod.metadata.uid, { born: this.now(), scenario });
@@ -134,14 +137,17 @@ export class PodSimulator {
   advance(pod: KubeObject): KubeObject {
     const life = this.lives.get(pod.metadata.uid) ?? { born: this.now(), scenario: 'success' as Scenario };
     this.lives.set(pod.metadata.uid, life);
-    const status = life.succeeded
-      ? succeededStatus(pod)
-      : podStatus(pod, life.scenario, this.now() - life.born);
-    if (JSON.stringify(status) === JSON.stringify(pod.status)) return pod;
+    // A pod in its final state is not recomputed (most pods of a big release, most of the time).
+    if (life.settled) return pod;
+    const age = this.now() - life.born;
+    const status = life.succeeded ? succeededStatus(pod) : podStatus(pod, life.scenario, age);
+    if (JSON.stringify(status) === JSON.stringify(pod.status)) {
+      life.settled = age >= SETTLED_AFTER[life.scenario];
+      return pod;
+    }
     this.recordTransition(pod, status, life.scenario);
-    const updated = this.store.update(POD_TYPE, { ...pod, status });
-    this.remember(updated);
-    return updated;
+    life.settled = life.succeeded === true;
+    return this.store.update(POD_TYPE, { ...pod, status });
   }
 
   /** A Job's pod that was running and ready exits 0. */
