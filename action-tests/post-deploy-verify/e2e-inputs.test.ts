@@ -174,3 +174,34 @@ test('dry run lists the checks without sending a request or running kubectl', as
   expect(run.summary).toContain('| Category | Passed | Failed | Skipped | Planned | Blocks the step |');
   expect(run.summary).toContain('| security | 0 | 0 | 1 | 1 | yes |');
 });
+
+test('more failures than GitHub shows as annotations: the rest are counted in the summary', async () => {
+  const file = checksFile(
+    'many.yaml',
+    [
+      'health: [{ service: api-gateway, url: /health }]',
+      'smoke:',
+      ...Array.from(
+        { length: 12 },
+        (_, index) => `  - { name: missing ${index + 1}, path: /missing-${index + 1} }`,
+      ),
+      'load: false',
+      'security: false',
+      'cluster: false',
+      '',
+    ].join('\n'),
+  );
+  const run = await runAction('post-deploy-verify', {
+    inputs: { 'base-url': server.url, 'checks-file': file },
+  });
+  expect(run.exitCode).toBe(1);
+  expect(JSON.parse(run.outputs.failures!)).toHaveLength(12);
+  const errors = run.annotations.filter((annotation) => annotation.level === 'error');
+  // Nine check failures and the step's own message: GitHub's ten, none of them lost silently.
+  expect(errors).toHaveLength(10);
+  expect(errors[9]!.message).toMatch(/^post-deploy verification failed: 12 check\(s\) in smoke/);
+  expect(run.summary).toContain(
+    '> 3 failed check(s) not shown as annotations (GitHub shows 10 per level per step',
+  );
+  expect(run.summary).toContain('**smoke / missing 12**: HTTP 404, expected 200');
+});

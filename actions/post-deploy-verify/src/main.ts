@@ -5,7 +5,9 @@ import {
   actionsExecRunner,
   actionsLogger,
   type Logger,
+  actionsAnnotationSink,
   AnnotationBudget,
+  ANNOTATIONS_PER_LEVEL,
   failureMessage,
   runnerTempDir,
   SecretRedactor,
@@ -135,7 +137,8 @@ function redactReport(report: VerifyReport, redactor: SecretRedactor): VerifyRep
 
 /** Errors for blocking failures, warnings for the rest; returns the note on any left out. */
 function annotate(report: VerifyReport): string {
-  const budget = new AnnotationBudget();
+  // One error of GitHub's ten per step stays free for the step's own failure message.
+  const budget = new AnnotationBudget(actionsAnnotationSink, ANNOTATIONS_PER_LEVEL - 1);
   for (const failure of report.failures) {
     budget.add({ level: 'error', title: `${failure.category}: ${failure.name}`, message: failure.message });
   }
@@ -146,7 +149,10 @@ function annotate(report: VerifyReport): string {
       message: failure.message,
     });
   }
-  return budget.omittedNote();
+  const omitted = budget.omittedCount();
+  return omitted === 0
+    ? ''
+    : `${omitted} failed check(s) not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step, one is kept for the step's result); all are listed in this summary.`;
 }
 
 function setOutputs(report: VerifyReport, reportFile: string): void {
