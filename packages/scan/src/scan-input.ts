@@ -12,7 +12,7 @@ export interface ScanInput {
 
 /**
  * What Trivy can read for an image archive. It opens docker-archive tarballs (`manifest.json`) and
- * OCI image layout directories, but not OCI layout tarballs (aquasecurity/trivy#5775), which is what
+ * OCI image layout directories, but not OCI layout tarballs (an open request upstream), which is what
  * build-services writes; those are unpacked into `dir` for the scan and removed afterwards.
  */
 export async function scanInput(archive: string, dir: string, exec: Exec): Promise<ScanInput> {
