@@ -3,6 +3,7 @@ import {
   evaluateWorkload,
   JsonStreamSplitter,
   podProblem,
+  POD_DETAIL_GRACE_MS,
   waitForWorkloads,
   type KubeObject,
   type WatchEvent,
@@ -190,6 +191,53 @@ describe('waiting by watching', () => {
     expect(result.failures).toEqual([
       { workload: 'Deployment/ns/api', reason: 'pod api-24: ImagePullBackOff in container api' },
     ]);
+  });
+
+  test('a progress deadline waits briefly for the pods to name the cause, and fails on its own if they do not', async () => {
+    const deadline = deployment({
+      ...done,
+      updatedReplicas: 1,
+      conditions: [
+        { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'timed out' },
+      ],
+    });
+    const fake = fakeWatcher();
+    const waiting = waitForWorkloads([deployment({})], {
+      watcher: fake.watcher,
+      timeoutMs: 5000,
+      logger: new MemoryLogger(),
+    });
+    fake.emit('deployments/ns', deadline, 'ADDED');
+    fake.emit(
+      'pods/ns',
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'api-new', namespace: 'ns', labels: { app: 'api' } },
+        spec: { containers: [{ name: 'api', image: 'ghcr.io/o/api@sha256:new' }] },
+        status: { containerStatuses: [{ name: 'api', state: { waiting: { reason: 'CrashLoopBackOff' } } }] },
+      },
+      'ADDED',
+    );
+    expect((await waiting).failures[0]!.reason).toBe(
+      'ProgressDeadlineExceeded: timed out; pod api-new: CrashLoopBackOff in container api',
+    );
+
+    const alone = fakeWatcher();
+    const started = Date.now();
+    const result = await (async () => {
+      const pending = waitForWorkloads([deployment({})], {
+        watcher: alone.watcher,
+        timeoutMs: 5000,
+        logger: new MemoryLogger(),
+      });
+      alone.emit('deployments/ns', deadline, 'ADDED');
+      return pending;
+    })();
+    expect(result.failures).toEqual([
+      { workload: 'Deployment/ns/api', reason: 'ProgressDeadlineExceeded: timed out' },
+    ]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(POD_DETAIL_GRACE_MS - 50);
   });
 
   test('a watch that ends is started again; the timeout names what was still pending', async () => {

@@ -24,6 +24,8 @@ const RESOURCES: Record<string, string> = {
   DaemonSet: 'daemonsets',
 };
 const RESTART_DELAY_MS = 1000;
+/** How long a failure known only from the workload's status waits for its pods to name the cause. */
+export const POD_DETAIL_GRACE_MS = 1000;
 
 /**
  * Waits for every given workload at once, driven by watch events rather than polling: each event
@@ -44,19 +46,22 @@ export function waitForWorkloads(
   const handles = new Map<string, WatchHandle>();
   let settled = false;
   let timer: NodeJS.Timeout | undefined;
+  let grace: NodeJS.Timeout | undefined;
 
   return new Promise<WaitResult>((resolve) => {
     const finish = (ok: boolean, failures: WorkloadFailure[]) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(grace);
       for (const handle of handles.values()) handle.stop();
       resolve({ ok, failures, statuses, settledAt: clock.now(), objects: [...live.values()] });
     };
     if (workloads.length === 0) return finish(true, []);
 
-    const evaluate = () => {
+    const evaluate = (graceOver = false) => {
       const failures: WorkloadFailure[] = [];
+      let podNamed = false;
       for (const key of keys) {
         const object = live.get(key);
         if (!object) continue;
@@ -79,7 +84,13 @@ export function waitForWorkloads(
             reason: status.state === 'Failed' ? `${status.message}; ${reason}` : reason,
           });
           statuses[key] = { state: 'Failed', message: problem.problem! };
+          podNamed = true;
         } else if (status.state === 'Failed') failures.push({ workload: key, reason: status.message });
+      }
+      // A progress deadline seen before the pod listing arrived: give the pods a moment to say why.
+      if (failures.length > 0 && !podNamed && !graceOver) {
+        grace ??= setTimeout(() => evaluate(true), POD_DETAIL_GRACE_MS);
+        return;
       }
       if (failures.length > 0) return finish(false, failures);
       if ([...keys].every((key) => statuses[key]?.state === 'Current')) finish(true, []);
