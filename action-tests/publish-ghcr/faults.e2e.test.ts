@@ -151,16 +151,32 @@ test('a fault that outlasts the deadline fails clearly and leaves no tag on a mi
   }
 });
 
-test('a corrupt layer is refused before anything is uploaded', async () => {
+test('a corrupt layer is named as such and nothing of it, nor any manifest or tag, is committed', async () => {
   const corrupt = image('api-gateway', [100_000, 150_000]);
   const entries = indexTar(corrupt.archive);
   const layer = [...entries.values()].find((entry) => entry.size > 90_000 && entry.size < 200_000)!;
+  const layerDigest = `sha256:${path.basename(layer.name)}`;
   const fd = fs.openSync(corrupt.archive, 'r+');
   fs.writeSync(fd, Buffer.from('corrupted'), 0, 9, layer.offset + Math.floor(layer.size / 2));
   fs.closeSync(fd);
   const before = proxy.requests.length;
   const run = await publish(writeManifest(dir, [corrupt], { version: '4.0.0' }));
   expect(run.exitCode).toBe(1);
-  expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(/digest mismatch/);
-  expect(proxy.requests.slice(before).filter((r) => r.method !== 'HEAD' && r.method !== 'GET')).toEqual([]);
+  expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
+    new RegExp(
+      `blob digest mismatch: the archive's content for ${layerDigest} hashes to sha256:[0-9a-f]{64}; the archive is corrupt`,
+    ),
+  );
+  const requests = proxy.requests.slice(before);
+  expect(requests.filter((r) => r.path.includes('/manifests/') && r.method === 'PUT')).toEqual([]);
+  expect(proxy.uploadedBlobs()).not.toContain(layerDigest);
+  const head = await fetch(`${registry.url}/v2/alt-las/alt-las-api-gateway/blobs/${layerDigest}`, {
+    method: 'HEAD',
+  });
+  expect(head.status).toBe(404);
+  expect(
+    (await skopeoTags(registry, `${registry.host}/alt-las/alt-las-api-gateway`)).filter((t) =>
+      t.startsWith('4'),
+    ),
+  ).toEqual([]);
 });

@@ -197,7 +197,9 @@ export function readOciArchive(file: string, options: { refName?: string } = {})
       const start = offset + (range?.start ?? 0);
       const end = offset + (range?.end ?? size);
       // createReadStream's end is inclusive and cannot describe an empty range.
-      return end > start ? fs.createReadStream(file, { start, end: end - 1 }) : Readable.from([]);
+      return end > start
+        ? fs.createReadStream(file, { start, end: end - 1, highWaterMark: 1024 * 1024 })
+        : Readable.from([]);
     },
     readBlob: (digest) => read(locate(digest)),
   };

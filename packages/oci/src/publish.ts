@@ -1,5 +1,5 @@
 import { systemClock, type Clock, type Logger } from '@alt-las/action-kit';
-import { verifyBlobs, type OciArchive } from './archive';
+import type { OciArchive } from './archive';
 import { concurrencyLimit } from './concurrency';
 import type { OciDescriptor } from './media-types';
 import type { RegistryClient } from './registry-client';
@@ -78,18 +78,7 @@ export async function publishImages(
     const missing = await logger.group('Check what the registry already has', () =>
       findMissingBlobs(client, images, states, limit, logger),
     );
-    await logger.group('Verify and upload blobs', async () => {
-      const toVerify = [
-        ...new Set(missing.flatMap(({ image, blobs }) => blobs.map((b) => `${image}\n${b.digest}`))),
-      ];
-      await Promise.all(
-        toVerify.map((key) => {
-          const [index, digest] = key.split('\n') as [string, string];
-          return limit(() => verifyBlobs(images[Number(index)]!.archive, [digest]));
-        }),
-      );
-      await uploadBlobs(client, images, states, missing, limit, logger);
-    });
+    await logger.group('Upload blobs', () => uploadBlobs(client, images, states, missing, limit, logger));
     await logger.group('Push manifests by digest', () =>
       Promise.all(
         images.map(async (image, i) => {
@@ -111,22 +100,28 @@ export async function publishImages(
       Promise.all(
         images.map(async (image, i) => {
           const state = states[i]!;
-          for (const entry of state.tags) {
-            const current = await client.manifestDigest(image.repository, entry.tag);
-            if (current === image.archive.manifestDigest) {
-              entry.state = 'unchanged';
-            } else {
-              await client.putManifest(
-                image.repository,
-                entry.tag,
-                image.archive.manifestBytes,
-                image.archive.manifestMediaType,
-                image.archive.manifestDigest,
-              );
-              entry.state = 'pushed';
-            }
-            logger.info(`${image.name}: ${image.repository}:${entry.tag} ${entry.state}`);
-          }
+          await Promise.all(
+            state.tags.map(async (entry) => {
+              // A manifest that was new a moment ago cannot be under a tag yet: no need to ask.
+              const current =
+                state.manifest === 'present'
+                  ? await client.manifestDigest(image.repository, entry.tag)
+                  : undefined;
+              if (current === image.archive.manifestDigest) {
+                entry.state = 'unchanged';
+              } else {
+                await client.putManifest(
+                  image.repository,
+                  entry.tag,
+                  image.archive.manifestBytes,
+                  image.archive.manifestMediaType,
+                  image.archive.manifestDigest,
+                );
+                entry.state = 'pushed';
+              }
+              logger.info(`${image.name}: ${image.repository}:${entry.tag} ${entry.state}`);
+            }),
+          );
           finish(state);
         }),
       ),

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   ConfigurationError,
@@ -126,8 +127,23 @@ export class RegistryClient {
         [201, 202],
       );
       if (started.status === 201) return 'mounted';
+      // The bytes are hashed as they go out, so a corrupt archive is named as such without a
+      // second read; the registry checks the digest too and never commits such a blob.
+      const hash = crypto.createHash('sha256');
+      const hashed = (range?: { start: number; end: number }) =>
+        open(range).on('data', (chunk: Buffer) => hash.update(chunk));
+      const corrupt = () => {
+        const actual = `sha256:${hash.digest('hex')}`;
+        return actual === descriptor.digest
+          ? undefined
+          : new DigestMismatchError(
+              `blob digest mismatch: the archive's content for ${descriptor.digest} hashes to ${actual}; the archive is corrupt`,
+              0,
+            );
+      };
       let location = this.location(started);
-      if (descriptor.size > this.chunkSize) {
+      const monolithic = descriptor.size <= this.chunkSize;
+      if (!monolithic) {
         for (let offset = 0; offset < descriptor.size; offset += this.chunkSize) {
           const end = Math.min(descriptor.size, offset + this.chunkSize);
           const chunk = await this.send(
@@ -138,7 +154,7 @@ export class RegistryClient {
                 'content-type': 'application/octet-stream',
                 'content-range': `${offset}-${end - 1}`,
               },
-              body: () => open({ start: offset, end }),
+              body: () => hashed({ start: offset, end }),
               contentLength: end - offset,
             },
             scopes,
@@ -146,21 +162,34 @@ export class RegistryClient {
           );
           location = this.location(chunk);
         }
+        const mismatch = corrupt();
+        if (mismatch) {
+          await this.send({ method: 'DELETE', url: location }, scopes, [204, 404]).catch(() => undefined);
+          throw mismatch;
+        }
       }
       const finish = new URL(location);
       finish.searchParams.set('digest', descriptor.digest);
-      const monolithic = descriptor.size <= this.chunkSize;
-      const done = await this.send(
-        {
-          method: 'PUT',
-          url: finish.toString(),
-          headers: { 'content-type': 'application/octet-stream' },
-          body: monolithic ? () => open() : undefined,
-          contentLength: monolithic ? descriptor.size : 0,
-        },
-        scopes,
-        [201],
-      );
+      let done: HttpResponse;
+      try {
+        done = await this.send(
+          {
+            method: 'PUT',
+            url: finish.toString(),
+            headers: { 'content-type': 'application/octet-stream' },
+            body: monolithic ? () => hashed() : undefined,
+            contentLength: monolithic ? descriptor.size : 0,
+          },
+          scopes,
+          [201],
+        );
+      } catch (error) {
+        // A registry refusing the digest (400) most likely saw the same corrupt bytes we sent.
+        if (monolithic && error instanceof RegistryError && error.status === 400) throw corrupt() ?? error;
+        throw error;
+      }
+      const mismatch = monolithic ? corrupt() : undefined;
+      if (mismatch) throw mismatch;
       const stored = done.headers['docker-content-digest'];
       if (stored && stored !== descriptor.digest) {
         throw new DigestMismatchError(
