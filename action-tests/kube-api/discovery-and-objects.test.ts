@@ -127,6 +127,37 @@ describe('objects', () => {
     expect(missing.stderr).toMatch(/namespaces "nowhere" not found/);
   });
 
+  test('kubectl create of namespaces, secrets and config maps (protobuf bodies) stores what was sent', async () => {
+    await cluster.ok(['create', 'namespace', 'typed']);
+    await cluster.ok([
+      'create',
+      'secret',
+      'generic',
+      'api-gateway-secrets',
+      '-n',
+      'typed',
+      '--from-literal=jwt-secret=canary-jwt-0042',
+      '--type=Opaque',
+    ]);
+    await cluster.ok([
+      'create',
+      'configmap',
+      'limits',
+      '-n',
+      'typed',
+      '--from-literal=MAX=10',
+      '--from-literal=MIN=1',
+    ]);
+    const secret = cluster.api.objects('Secret', 'typed')[0]!;
+    expect(secret.metadata.name).toBe('api-gateway-secrets');
+    expect(secret.type).toBe('Opaque');
+    expect(Buffer.from(secret.data['jwt-secret'], 'base64').toString()).toBe('canary-jwt-0042');
+    expect(cluster.api.objects('ConfigMap', 'typed')[0]!.data).toEqual({ MAX: '10', MIN: '1' });
+    expect(cluster.api.requests).toContainEqual(
+      expect.objectContaining({ method: 'POST', contentType: 'application/vnd.kubernetes.protobuf' }),
+    );
+  });
+
   test('a Secret from stringData is stored base64 in data, and cert-manager objects are accepted', async () => {
     await cluster.ok(
       ['apply', '--server-side', '-f', '-'],
