@@ -21,6 +21,8 @@ export function bundleAction(action: ActionName, outRoot: string): void {
       'licenses.txt',
       '--minify',
       '--quiet',
+      // Types are checked once for the whole project by `npm run build`.
+      '--transpile-only',
       '--target',
       'es2022',
     ],

@@ -3,6 +3,7 @@
 // `npm run docs` rewrites them; a test fails when a README is out of date.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as prettier from 'prettier';
 import { parse } from 'yaml';
 import { ACTIONS, repoRoot } from '../action-tests/harness/paths';
 
@@ -43,8 +44,8 @@ function replaceBetween(text: string, marker: string, body: string, file: string
   return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
 }
 
-/** The README as it should be: its own prose with tables generated from action.yml. */
-export function expectedReadme(action: string): { file: string; actual: string; expected: string } {
+/** The README as it should be: its own prose with tables generated from action.yml, formatted by prettier. */
+export async function expectedReadme(action: string): Promise<{ file: string; actual: string; expected: string }> {
   const dir = path.join(repoRoot, 'actions', action);
   const file = path.join(dir, 'README.md');
   const actual = fs.readFileSync(file, 'utf8');
@@ -63,7 +64,7 @@ if (
   path.resolve(process.argv[1]) === path.resolve(repoRoot, 'scripts', 'readme-tables.ts')
 ) {
   for (const action of ACTIONS) {
-    const { file, actual, expected } = expectedReadme(action);
+    const { file, actual, expected } = await expectedReadme(action);
     if (actual !== expected) {
       fs.writeFileSync(file, expected);
       console.log(`updated ${path.relative(repoRoot, file)}`);

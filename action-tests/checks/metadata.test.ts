@@ -28,8 +28,8 @@ describe.each(ACTIONS)('%s metadata', (action) => {
     if (runs.post) expect(runs.post).toBe(runs.main);
   });
 
-  test('README tables match action.yml (`npm run docs` regenerates them)', () => {
-    const { actual, expected } = expectedReadme(action);
+  test('README tables match action.yml (`npm run docs` regenerates them)', async () => {
+    const { actual, expected } = await expectedReadme(action);
     expect(actual).toBe(expected);
   });
 

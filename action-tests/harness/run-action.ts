@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'yaml';
 import { runnerNode } from './node-binaries';
 import { processTempDir, repoRoot, type ActionName } from './paths';
 import { parseAnnotations, parseFileCommands, type ParsedAnnotation } from './workflow-commands';
@@ -41,28 +42,22 @@ export interface ActionRun {
 /** The `INPUT_*` variable name the runner uses for an input. */
 export const inputVariable = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 
+/** What `${{ github.token }}` in a default evaluates to here (a real runner gives the job's token). */
+export const HARNESS_GITHUB_TOKEN = 'ghs_harness0token0for0tests';
+
 function defaultInputs(action: ActionName): Record<string, string> {
   // The runner passes declared defaults; reading action.yml here keeps the harness faithful.
-  const text = fs.readFileSync(path.join(repoRoot, 'actions', action, 'action.yml'), 'utf8');
-  const inputs: Record<string, string> = {};
-  let current: string | undefined;
-  let inInputs = false;
-  for (const line of text.split('\n')) {
-    if (/^inputs:\s*$/.test(line)) inInputs = true;
-    else if (/^\S/.test(line)) inInputs = false;
-    if (!inInputs) continue;
-    const name = /^ {2}([\w-]+):\s*$/.exec(line);
-    if (name) current = name[1];
-    const value = /^ {4}default:\s*(.*)$/.exec(line);
-    if (current && value) inputs[current] = unquote(value[1]!.trim());
-  }
-  return inputs;
-}
-
-function unquote(value: string): string {
-  if (/^'.*'$/.test(value)) return value.slice(1, -1).replace(/''/g, "'");
-  if (/^".*"$/.test(value)) return JSON.parse(value) as string;
-  return value;
+  const metadata = parse(fs.readFileSync(path.join(repoRoot, 'actions', action, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, { default?: unknown }>;
+  };
+  return Object.fromEntries(
+    Object.entries(metadata.inputs ?? {})
+      .filter(([, input]) => input.default !== undefined)
+      .map(([name, input]) => [
+        name,
+        String(input.default).replace(/\$\{\{\s*github\.token\s*\}\}/g, HARNESS_GITHUB_TOKEN),
+      ]),
+  );
 }
 
 /** Runs `dist/<action>/index.js` the way the runner does and reads back everything it reported. */
