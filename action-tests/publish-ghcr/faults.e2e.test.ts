@@ -105,6 +105,18 @@ describe('through 429s, 503s and dropped connections', () => {
       expect(next).toBeDefined();
       expect(next!.at - throttled.at).toBeGreaterThanOrEqual(950);
     }
+    // Order: every blob before any manifest, every manifest by digest before any tag.
+    const answered = proxy.requests.filter((r) => !r.injected);
+    const last = (match: (r: (typeof answered)[number]) => boolean) =>
+      Math.max(...answered.filter(match).map((r) => r.index));
+    const first = (match: (r: (typeof answered)[number]) => boolean) =>
+      Math.min(...answered.filter(match).map((r) => r.index));
+    const manifestPut = (r: { method: string; path: string }) =>
+      r.method === 'PUT' && r.path.includes('/manifests/');
+    const byDigest = (r: { method: string; path: string }) =>
+      manifestPut(r) && r.path.includes('/manifests/sha256:');
+    expect(last(isUpload)).toBeLessThan(first(manifestPut));
+    expect(last(byDigest)).toBeLessThan(first((r) => manifestPut(r) && !byDigest(r)));
     for (const { name, digest } of images) {
       for (const tag of ['1.0.0', '1.0', '1', 'sha-0123456', 'latest']) {
         expect(await skopeoDigest(registry, `${registry.host}/alt-las/alt-las-${name}:${tag}`)).toBe(digest);
