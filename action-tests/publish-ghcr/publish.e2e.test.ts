@@ -143,3 +143,22 @@ test('a token registry issues scoped tokens and refuses anonymous pushes', async
     /refused .*\(none were given\)|401/,
   );
 });
+
+test('an untrusted registry certificate fails at once with a hint instead of being retried', async () => {
+  const run = await runAction('publish-ghcr', {
+    inputs: {
+      'release-manifest': writeManifest(dir, images),
+      registry: basic.host,
+      namespace: 'alt-las',
+      username: basic.username,
+      token: basic.password,
+    },
+    workspace: dir,
+  });
+  expect(run.exitCode).toBe(1);
+  expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
+    /SELF_SIGNED_CERT.*NODE_EXTRA_CA_CERTS/,
+  );
+  expect(run.stdout).not.toMatch(/retry 1 in/);
+  expect(run.durationMs).toBeLessThan(10_000);
+});

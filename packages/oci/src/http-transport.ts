@@ -1,7 +1,10 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
-import { RegistryError } from './registry-errors';
+import { RegistryError, RegistryTlsError } from './registry-errors';
+
+/** Certificate failures: permanent for this configuration, unlike resets and timeouts. */
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 
 export interface HttpRequest {
   method: string;
@@ -38,9 +41,17 @@ export function nodeTransport(options: { maxSockets?: number; timeoutMs?: number
       const body = typeof request.body === 'function' ? request.body() : request.body;
       const length = request.contentLength ?? (Buffer.isBuffer(body) ? body.length : undefined);
       if (length !== undefined) headers['content-length'] = String(length);
-      const fail = (error: Error) => {
+      const fail = (error: Error & { code?: string }) => {
         if (body && !Buffer.isBuffer(body)) body.destroy();
-        reject(new RegistryError(`${request.method} ${url.pathname}: ${error.message}`, 0));
+        const message = `${request.method} ${url.pathname}: ${error.message}`;
+        reject(
+          error.code && TLS_CODES.test(error.code)
+            ? new RegistryTlsError(
+                `${message} (${error.code}); for a private CA, point NODE_EXTRA_CA_CERTS at its certificate`,
+                0,
+              )
+            : new RegistryError(message, 0),
+        );
       };
       const outgoing = (secure ? https : http).request(
         url,

@@ -52,3 +52,10 @@ export function describeErrorBody(body: Buffer): { code?: string; detail: string
   }
   return { detail: body.toString('utf8').slice(0, 200).trim() };
 }
+
+/** The registry's certificate is not trusted: retrying cannot help, trusting its CA can. */
+export class RegistryTlsError extends RegistryError {
+  override get transient(): boolean {
+    return false;
+  }
+}
