@@ -323,6 +323,23 @@ describe('client-side apply and list items', () => {
     expect(managers(object)).toEqual(expect.arrayContaining(['kubectl-client-side-apply/Update']));
   });
 
+  test('switching from kubectl apply to kubectl apply --server-side takes the fields over without conflicts', async () => {
+    await cluster.ok(['apply', '-f', '-'], deploymentYaml('migrating', IMAGE));
+    const result = await cluster.kubectl(
+      ['apply', '--server-side', '-f', '-'],
+      deploymentYaml('migrating', 'ghcr.io/alt-las/migrating:2.0.0', { replicas: 3 }),
+    );
+    expect(result.code).toBe(0);
+    const object = await getDeployment('migrating');
+    expect(object.spec.replicas).toBe(3);
+    expect(owns(object, 'kubectl', 'f:spec', 'f:replicas')).toBe(true);
+    // kubectl rewrote managedFields to merge the client-side manager into its own.
+    expect(managers(object)).not.toContain('kubectl-client-side-apply/Update');
+    // Another manager gets no such pass.
+    const other = await apply('someone-new', deploymentYaml('migrating', IMAGE, { replicas: 5 }));
+    expect(other.stderr).toMatch(/conflict with "kubectl" using apps\/v1: \.spec\.replicas/);
+  });
+
   test('a container the applier no longer lists is removed from the associative list', async () => {
     const twoContainers = deploymentYaml('pair', IMAGE).replace(
       '          readinessProbe:',

@@ -164,9 +164,25 @@ export class ObjectApi {
     options: WriteOptions,
     expectedVersion?: string,
   ): KubeObject {
-    if (sameContent(before, prepared) && JSON.stringify(before.status) === JSON.stringify(prepared.status))
+    // A client may rewrite managedFields (kubectl does, moving client-side apply ownership to its
+    // server-side manager); as on the API server, a non-empty list it sends is taken as is, and
+    // entries without fields are dropped (so `[{}]` clears them).
+    const supplied = prepared.metadata.managedFields;
+    const rewritten =
+      Array.isArray(supplied) &&
+      supplied.length > 0 &&
+      JSON.stringify(supplied) !== JSON.stringify(before.metadata.managedFields);
+    if (
+      !rewritten &&
+      sameContent(before, prepared) &&
+      JSON.stringify(before.status) === JSON.stringify(prepared.status)
+    )
       return before;
-    recordUpdate(before, prepared, options.fieldManager, groupVersion(type));
+    if (rewritten)
+      prepared.metadata.managedFields = (supplied as KubeObject[]).filter(
+        (entry) => entry?.manager && Object.keys(entry.fieldsV1 ?? {}).length > 0,
+      );
+    else recordUpdate(before, prepared, options.fieldManager, groupVersion(type));
     if (options.dryRun) return withServerFields(prepared, before);
     return this.store.update(type, prepared, expectedVersion);
   }

@@ -73,7 +73,10 @@ export function serverSideApply(
     for (const path of fields)
       if (!path.endsWith('.') && entry.fields.has(path) && !same(valueAt(live, path), valueAt(applied, path)))
         conflicts.push({ manager: entry.manager, apiVersion: entry.apiVersion, path });
-  if (conflicts.length > 0 && !options.force) throw conflictError(conflicts);
+  if (conflicts.length > 0 && !options.force) {
+    const remaining = conflicts.filter((c) => !fromClientSideApply(live, options.manager).has(c.path));
+    if (remaining.length > 0) throw conflictError(remaining);
+  }
   for (const { manager, path } of conflicts)
     for (const e of others) if (e.manager === manager) e.fields.delete(path);
 
@@ -126,6 +129,21 @@ export function recordUpdate(
     mine.time = now();
   }
   writeEntries(after, entries);
+}
+
+/**
+ * The API server lets `kubectl --server-side` (manager "kubectl") take over, without conflicts, the
+ * fields listed in the object's client-side `last-applied-configuration`: the way from `kubectl apply`
+ * to `kubectl apply --server-side`.
+ */
+function fromClientSideApply(live: KubeObject | undefined, manager: string): Set<string> {
+  const lastApplied = live?.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
+  if (manager !== 'kubectl' || typeof lastApplied !== 'string') return new Set();
+  try {
+    return leafPaths(JSON.parse(lastApplied) as KubeObject);
+  } catch {
+    return new Set();
+  }
 }
 
 function conflictError(conflicts: { manager: string; apiVersion: string; path: string }[]): ApiError {
