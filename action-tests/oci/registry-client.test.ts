@@ -107,46 +107,46 @@ describe('against docker-registry', () => {
     expect(layerPatches.length).toBeGreaterThanOrEqual(4);
     expect(logger.lines.join('\n')).toMatch(/upload of blob .* retry 1/);
   });
+});
 
-  test('a manifest the registry stores under another digest is reported', async () => {
-    const transport: HttpTransport = async () => ({
-      status: 201,
-      headers: { 'docker-content-digest': `sha256:${'f'.repeat(64)}` },
-      body: Buffer.alloc(0),
-    });
-    const client = new RegistryClient({ registry: 'registry.test', transport });
-    await expect(
-      client.putManifest(
-        'registry.test/o/a',
-        '1',
-        Buffer.from('{}'),
-        'application/json',
-        `sha256:${'e'.repeat(64)}`,
-      ),
-    ).rejects.toThrow(/Docker-Content-Digest sha256:f+ .* expected sha256:e+/);
+test('a manifest the registry stores under another digest is reported', async () => {
+  const transport: HttpTransport = async () => ({
+    status: 201,
+    headers: { 'docker-content-digest': `sha256:${'f'.repeat(64)}` },
+    body: Buffer.alloc(0),
   });
+  const client = new RegistryClient({ registry: 'registry.test', transport });
+  await expect(
+    client.putManifest(
+      'registry.test/o/a',
+      '1',
+      Buffer.from('{}'),
+      'application/json',
+      `sha256:${'e'.repeat(64)}`,
+    ),
+  ).rejects.toThrow(/Docker-Content-Digest sha256:f+ .* expected sha256:e+/);
+});
 
-  test('streams are reopened for each retry', async () => {
-    let opened = 0;
-    let calls = 0;
-    const transport: HttpTransport = async (request) => {
-      calls++;
-      if (typeof request.body === 'function') {
-        const chunks: Buffer[] = [];
-        for await (const chunk of request.body()) chunks.push(chunk as Buffer);
-        expect(Buffer.concat(chunks).toString()).toBe('blob');
-        if (calls === 2) return { status: 503, headers: {}, body: Buffer.alloc(0) };
-        return { status: 201, headers: {}, body: Buffer.alloc(0) };
-      }
-      return { status: 202, headers: { location: '/v2/o/a/blobs/uploads/u1' }, body: Buffer.alloc(0) };
-    };
-    const client = new RegistryClient({ registry: 'registry.test', transport, baseDelayMs: 1 });
-    const digest = `sha256:${crypto.createHash('sha256').update('blob').digest('hex')}`;
-    const result = await client.putBlob('registry.test/o/a', { mediaType: 'x', digest, size: 4 }, () => {
-      opened++;
-      return Readable.from([Buffer.from('blob')]);
-    });
-    expect(result).toBe('uploaded');
-    expect(opened).toBe(2);
+test('streams are reopened for each retry', async () => {
+  let opened = 0;
+  let calls = 0;
+  const transport: HttpTransport = async (request) => {
+    calls++;
+    if (typeof request.body === 'function') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request.body()) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).toString()).toBe('blob');
+      if (calls === 2) return { status: 503, headers: {}, body: Buffer.alloc(0) };
+      return { status: 201, headers: {}, body: Buffer.alloc(0) };
+    }
+    return { status: 202, headers: { location: '/v2/o/a/blobs/uploads/u1' }, body: Buffer.alloc(0) };
+  };
+  const client = new RegistryClient({ registry: 'registry.test', transport, baseDelayMs: 1 });
+  const digest = `sha256:${crypto.createHash('sha256').update('blob').digest('hex')}`;
+  const result = await client.putBlob('registry.test/o/a', { mediaType: 'x', digest, size: 4 }, () => {
+    opened++;
+    return Readable.from([Buffer.from('blob')]);
   });
+  expect(result).toBe('uploaded');
+  expect(opened).toBe(2);
 });
