@@ -23,19 +23,20 @@ function fakeExec(reply: (args: string[]) => { exitCode: number; stdout?: string
 }
 
 test('every call carries kubeconfig, context and request timeout; manifests go through stdin', async () => {
-  const fake = fakeExec(() => ({ exitCode: 0, stdout: 'deployment.apps/api serverside-applied\n' }));
+  const stored = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', generation: 2 } };
+  const fake = fakeExec(() => ({ exitCode: 0, stdout: JSON.stringify({ kind: 'List', items: [stored] }) }));
   const kubectl = new Kubectl(fake.exec, {
     binary: '/bin/kubectl',
     kubeconfig: '/tmp/k',
     context: 'prod',
     requestTimeoutMs: 30_000,
   });
-  const lines = await kubectl.apply('kind: X', {
+  const applied = await kubectl.apply('kind: X', {
     serverSide: true,
     fieldManager: 'fm',
     forceConflicts: true,
   });
-  expect(lines).toEqual(['deployment.apps/api serverside-applied']);
+  expect(applied).toEqual([stored]);
   expect(fake.calls[0]).toEqual({
     command: '/bin/kubectl',
     args: [
@@ -48,6 +49,8 @@ test('every call carries kubeconfig, context and request timeout; manifests go t
       '-f',
       '-',
       '--field-manager=fm',
+      '-o',
+      'json',
       '--server-side',
       '--force-conflicts',
     ],

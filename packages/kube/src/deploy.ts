@@ -112,9 +112,8 @@ export async function deployPlan(
       `${display(record.key)}: ${record.revision === null ? 'not installed yet' : `at revision ${record.revision}`}`,
     );
 
-  const applied = await kubectl.apply(manifest, options);
-  for (const line of applied) logger.info(deps.redactor.redact(line));
-  const after = liveIndex(await kubectl.getLive<KubeObject>(manifest));
+  const after = liveIndex(await kubectl.apply(manifest, options));
+  for (const object of after.values()) logger.info(`${kubectlName(object)} applied`);
   const changed = plan.filter((object) => {
     const key = objectKey(object);
     const previous = before.get(key);

@@ -5,6 +5,7 @@ import {
   type Exec,
   type ExecResult,
 } from '@alt-las/action-kit';
+import type { KubeObject } from './kube-object';
 
 /** The cluster could not be reached at all (network, DNS, TLS, or no answer in time). */
 export class ClusterUnreachableError extends Error {
@@ -150,16 +151,19 @@ export class Kubectl {
     return result.stdout;
   }
 
+  /** Applies a manifest stream and returns the objects as the server stored them (one request per object, no re-read). */
   async apply(
     manifest: string,
     options: { serverSide: boolean; fieldManager: string; forceConflicts: boolean },
-  ): Promise<string[]> {
-    const args = ['apply', '-f', '-', `--field-manager=${options.fieldManager}`];
+  ): Promise<KubeObject[]> {
+    const args = ['apply', '-f', '-', `--field-manager=${options.fieldManager}`, '-o', 'json'];
     if (options.serverSide) {
       args.push('--server-side');
       if (options.forceConflicts) args.push('--force-conflicts');
     }
     const result = await this.run(args, { input: manifest });
-    return result.stdout.split('\n').filter((line) => line.trim() !== '');
+    if (result.stdout.trim() === '') return [];
+    const parsed = JSON.parse(result.stdout) as KubeObject & { items?: KubeObject[] };
+    return parsed.kind === 'List' ? (parsed.items ?? []) : [parsed];
   }
 }
