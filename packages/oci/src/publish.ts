@@ -80,7 +80,7 @@ export async function publishImages(
     );
     await logger.group('Upload blobs', () => uploadBlobs(client, images, states, missing, limit, logger));
     await logger.group('Push manifests by digest', () =>
-      Promise.all(
+      settleAll(
         images.map(async (image, i) => {
           const state = states[i]!;
           if (state.manifest === 'present') return;
@@ -97,10 +97,10 @@ export async function publishImages(
       ),
     );
     await logger.group('Push tags', () =>
-      Promise.all(
+      settleAll(
         images.map(async (image, i) => {
           const state = states[i]!;
-          await Promise.all(
+          await settleAll(
             state.tags.map(async (entry) => {
               // A manifest that was new a moment ago cannot be under a tag yet: no need to ask.
               const current =
@@ -209,9 +209,18 @@ async function uploadBlobs(
       tasks.push(task);
     }
   }
+  await settleAll(tasks);
+}
+
+/**
+ * Waits for every task before failing, so that when the report is written no request is still in
+ * flight and each image's state is final.
+ */
+async function settleAll<T>(tasks: Promise<T>[]): Promise<T[]> {
   const results = await Promise.allSettled(tasks);
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
 function skip(state: PublishedImage, blob: OciDescriptor): void {
