@@ -95,6 +95,8 @@ describe('through 429s, 503s and dropped connections', () => {
     const injected = proxy.requests.filter((r) => r.injected);
     expect(injected.length).toBeGreaterThanOrEqual(6);
     expect(injected.some((r) => r.outcome === 'dropped')).toBe(true);
+    expect(injected.filter((r) => r.outcome === 429).length).toBeGreaterThanOrEqual(2);
+    expect(injected.some((r) => r.outcome === 503)).toBe(true);
     expect(run.stdout).toMatch(/retry 1 in/);
 
     // Retry-After: 1 was honoured: the same request came back no sooner than a second later.
