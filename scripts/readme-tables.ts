@@ -45,17 +45,21 @@ function replaceBetween(text: string, marker: string, body: string, file: string
 }
 
 /** The README as it should be: its own prose with tables generated from action.yml, formatted by prettier. */
-export async function expectedReadme(action: string): Promise<{ file: string; actual: string; expected: string }> {
+export async function expectedReadme(
+  action: string,
+): Promise<{ file: string; actual: string; expected: string }> {
   const dir = path.join(repoRoot, 'actions', action);
   const file = path.join(dir, 'README.md');
   const actual = fs.readFileSync(file, 'utf8');
   const tables = renderTables(fs.readFileSync(path.join(dir, 'action.yml'), 'utf8'));
-  const expected = replaceBetween(
+  const generated = replaceBetween(
     replaceBetween(actual, 'inputs', tables.inputs, file),
     'outputs',
     tables.outputs,
     file,
   );
+  const options = await prettier.resolveConfig(file);
+  const expected = await prettier.format(generated, { ...options, filepath: file });
   return { file, actual, expected };
 }
 
