@@ -272,6 +272,12 @@ test('the run is recorded as a GitHub Deployment with its final status, token ke
         auth: request.headers.authorization,
         body: JSON.parse(body || '{}'),
       });
+      // The first answer is a transient outage, which is retried.
+      if (calls.length === 1) {
+        response.writeHead(503, { 'retry-after': '0' });
+        response.end();
+        return;
+      }
       response.writeHead(201, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ id: 42 }));
     });
@@ -292,6 +298,7 @@ test('the run is recorded as a GitHub Deployment with its final status, token ke
     expect(main.exitCode).toBe(0);
     expect(calls.map((call) => call.path)).toEqual([
       '/repos/alt-las/alt-las/deployments',
+      '/repos/alt-las/alt-las/deployments',
       '/repos/alt-las/alt-las/deployments/42/statuses',
     ]);
     expect(calls[0]!.auth).toBe(`Bearer ${token}`);
@@ -299,7 +306,7 @@ test('the run is recorded as a GitHub Deployment with its final status, token ke
       ref: '0123456789abcdef0123456789abcdef01234567',
       environment: 'staging',
     });
-    expect(calls[1]!.body).toMatchObject({ state: 'success', environment_url: 'https://api.alt-las.test' });
+    expect(calls[2]!.body).toMatchObject({ state: 'success', environment_url: 'https://api.alt-las.test' });
     expect(withoutMaskCommands(everythingVisible(main))).not.toContain(token);
   } finally {
     await new Promise((resolve) => server.close(resolve));

@@ -1,6 +1,23 @@
-import { retry, type Logger } from '@alt-las/action-kit';
+import { parseRetryAfter, retry, type Logger } from '@alt-las/action-kit';
 import type { K8sDeployInputs } from './inputs';
 import type { Report } from './summary';
+
+/** An HTTP answer worth another try (rate limit or server error), with its Retry-After. */
+class RetryableResponse extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** Connection resets and timeouts are transient; a refused connection or a 4xx answer is not. */
+const transient = (error: unknown): boolean =>
+  error instanceof RetryableResponse ||
+  ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET'].includes(
+    String((error as { cause?: { code?: string } }).cause?.code),
+  );
 
 const STATE: Record<string, string> = {
   deployed: 'success',
@@ -36,11 +53,26 @@ export async function recordDeployment(
             'x-github-api-version': '2022-11-28',
           },
           body: JSON.stringify(body),
+        }).catch((error: Error & { cause?: { code?: string } }) => {
+          // fetch says only "fetch failed"; the cause's code (ECONNREFUSED, ...) is what helps.
+          throw new Error(`POST ${url}: ${error.cause?.code ?? error.message}`, { cause: error.cause });
         });
+        if (response.status === 429 || response.status >= 500)
+          throw new RetryableResponse(
+            `POST ${url}: HTTP ${response.status}`,
+            parseRetryAfter(response.headers.get('retry-after')),
+          );
         if (!response.ok) throw new Error(`POST ${url}: HTTP ${response.status}`);
         return (await response.json()) as { id: number };
       },
-      { attempts: 3, baseDelayMs: 500, deadlineMs: 15_000, description: 'GitHub deployments API' },
+      {
+        attempts: 3,
+        baseDelayMs: 500,
+        deadlineMs: 15_000,
+        retryable: transient,
+        retryAfterMs: (error) => (error instanceof RetryableResponse ? error.retryAfterMs : undefined),
+        description: 'GitHub deployments API',
+      },
     );
   const deployment = await call(`${api}/repos/${repository}/deployments`, {
     ref: sha,

@@ -39,7 +39,8 @@ export function kubectlWatcher(kubectl: Kubectl): Watcher {
         '-o',
         'json',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its own process group, so stopping it also ends whatever a kubectl wrapper script started.
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     let stopped = false;
     let stderr = '';
@@ -57,7 +58,14 @@ export function kubectlWatcher(kubectl: Kubectl): Watcher {
     return {
       stop: () => {
         stopped = true;
-        child.kill('SIGTERM');
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // Already gone.
+        }
+        child.stdout.destroy();
+        child.stderr.destroy();
+        child.unref();
       },
     };
   };
