@@ -3,7 +3,7 @@ import { loadChecksFile, type HealthSettings, type SmokeRequest } from '@alt-las
 import { repoRoot } from '../harness/paths';
 
 test('the ALT_LAS checks file covers every service and routes a smoke request to each backend', () => {
-  const plan = loadChecksFile(path.join(repoRoot, 'examples', 'alt-las', 'checks.yaml'));
+  const plan = loadChecksFile(path.join(repoRoot, 'checks.yaml'));
   expect((plan.health as HealthSettings).endpoints.map((endpoint) => endpoint.service)).toEqual([
     'api-gateway',
     'segmentation-service',
