@@ -159,6 +159,39 @@ test('a failed upgrade of the whole release restores every changed Deployment an
   expectNoCanary(withoutMaskCommands(everythingVisible(run)));
 });
 
+test('mode rollback returns Deployments and the StatefulSet to an earlier release', async () => {
+  kube.setScenario(() => 'success');
+  const upgrade = await runAction('k8s-deploy', {
+    env: CANARIES,
+    inputs: inputs({
+      kubeconfig: kube.kubeconfig(),
+      'release-manifest': releaseManifestFile(dir, '1.2.0', 'b', SERVICES),
+      images: THIRD_PARTY.map((repository) => `${repository}@${digest('e')}`).join('\n'),
+      vars: inputs().vars.replace('RELEASE_VERSION=1.0.0', 'RELEASE_VERSION=1.2.0'),
+    }),
+  });
+  expect(upgrade.outputs.result).toBe('deployed');
+  const postgres = () =>
+    kube.objects('StatefulSet', 'atlas-production').find((object) => object.metadata.name === 'postgres')!
+      .spec.template.spec.containers[0].image as string;
+  expect(postgres()).toBe(`docker.io/library/postgres:16.4-bookworm@${digest('e')}`);
+  const run = await runAction('k8s-deploy', {
+    inputs: { kubeconfig: kube.kubeconfig(), mode: 'rollback', 'rollback-to': 'v1.0.0', timeout: '90s' },
+  });
+  expect(run.exitCode).toBe(0);
+  expect(run.outputs.result).toBe('rolled-back');
+  expect(postgres()).toBe(`docker.io/library/postgres:16.4-bookworm@${digest('f')}`);
+  const gateway = kube
+    .objects('Deployment', 'atlas-production')
+    .find((object) => object.metadata.name === 'api-gateway')!;
+  expect(gateway.spec.template.spec.containers[0].image).toBe(
+    `${REGISTRY}/${OWNER}/alt-las-api-gateway:1.0.0@${digest('a')}`,
+  );
+  expect(Object.keys(JSON.parse(run.outputs.revisions!))).toEqual(
+    expect.arrayContaining(['Deployment/api-gateway', 'StatefulSet/postgres']),
+  );
+});
+
 test('a kustomization folder is rendered with kubectl kustomize, then substituted and pinned', async () => {
   const run = await runAction('k8s-deploy', {
     inputs: {
