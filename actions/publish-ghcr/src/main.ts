@@ -27,13 +27,13 @@ export async function run(): Promise<void> {
     redactor.add(inputs.token);
     const logger = redactingLogger(redactor);
     const manifest = readReleaseManifest(inputs.releaseManifest);
+    if (inputs.dryRun) {
+      reportDryRun(manifest, plannedImages(manifest, inputs), inputs);
+      return;
+    }
     const images = await core.group('Check archives and scan verdicts', async () =>
       prepare(manifest, inputs),
     );
-    if (inputs.dryRun) {
-      reportDryRun(manifest, images, inputs);
-      return;
-    }
     const client = new RegistryClient({
       registry: inputs.registry,
       credentials: inputs.token
@@ -111,14 +111,32 @@ function setOutputs(report: PublishReport, manifestPath: string): void {
   core.setOutput('release-manifest', manifestPath);
 }
 
-function reportDryRun(manifest: ReleaseManifest, images: ImageToPublish[], inputs: PublishInputs): void {
+type PlannedImage = Omit<ImageToPublish, 'archive'> & { archive?: ImageToPublish['archive'] };
+
+/**
+ * What a dry run would push. A release planned end to end in dry run has no archives yet: those
+ * services are listed with their refs and "not built yet"; built ones are checked like a real push.
+ */
+function plannedImages(manifest: ReleaseManifest, inputs: PublishInputs): PlannedImage[] {
+  if (manifest.services.length === 0)
+    throw new Error(`${inputs.releaseManifest} lists no services to publish`);
+  const tags = releaseTags(manifest.release, inputs.tags);
+  return manifest.services.map((service) => ({
+    name: service.name,
+    repository: targetRepository(service, inputs.registryHost, inputs.namespace),
+    archive: service.build ? openScannedArchive(service, inputs.requireScan) : undefined,
+    tags: [...tags],
+  }));
+}
+
+function reportDryRun(manifest: ReleaseManifest, images: PlannedImage[], inputs: PublishInputs): void {
   const latestNote =
     inputs.latest === 'auto'
       ? 'latest: decided from the registry tags at publish time'
       : `latest: ${inputs.latest === 'true' ? 'will be tagged' : 'not tagged'}`;
   if (inputs.latest === 'true') for (const image of images) image.tags.push('latest');
   const refs = images.flatMap((image) => [
-    `${image.repository}@${image.archive.manifestDigest}`,
+    ...(image.archive ? [`${image.repository}@${image.archive.manifestDigest}`] : []),
     ...image.tags.map((tag) => `${image.repository}:${tag}`),
   ]);
   new SummaryBuilder()
@@ -128,16 +146,16 @@ function reportDryRun(manifest: ReleaseManifest, images: ImageToPublish[], input
       images.map((image) => [
         image.name,
         image.repository,
-        `\`${image.archive.manifestDigest.slice(0, 19)}\``,
+        image.archive ? `\`${image.archive.manifestDigest.slice(0, 19)}\`` : 'not built yet',
         image.tags.join(', '),
-        image.archive.size,
+        image.archive?.size ?? '',
       ]),
     )
     .paragraph(`Nothing was pushed. ${latestNote}.`)
     .write();
   core.setOutput(
     'digests',
-    JSON.stringify(Object.fromEntries(images.map((i) => [i.name, i.archive.manifestDigest]))),
+    JSON.stringify(Object.fromEntries(images.map((i) => [i.name, i.archive?.manifestDigest ?? '']))),
   );
   core.setOutput('refs', refs.join('\n'));
   core.setOutput('release-manifest', inputs.releaseManifest);
