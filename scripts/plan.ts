@@ -8,7 +8,7 @@ import { readReleaseManifest } from '@alt-las/release-model';
 import { runAction, type ActionRun } from '../action-tests/harness/run-action';
 import { makeTempDir, repoRoot, type ActionName } from '../action-tests/harness/paths';
 
-interface PlanOptions {
+export interface PlanOptions {
   version: string;
   out: string;
   owner: string;
@@ -18,7 +18,7 @@ interface PlanOptions {
 export function exampleVars(options: PlanOptions, version: string): string {
   return [
     'IMAGE_REGISTRY=ghcr.io',
-    `IMAGE_OWNER=${options.owner}`,
+    `IMAGE_OWNER=${options.owner.toLowerCase()}`,
     `RELEASE_VERSION=${version}`,
     'API_HOST=api.alt-las.example.com',
     'MONITORING_HOST=grafana.alt-las.example.com',

@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readReleaseManifest } from '@alt-las/release-model';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
@@ -10,6 +12,7 @@ import {
   deploy,
   digest,
   everythingVisible,
+  releaseManifestFile,
   repository,
   running,
   withoutMaskCommands,
@@ -112,6 +115,29 @@ test('re-deploying the same release is unchanged and starts no rollout', async (
   expect(JSON.parse(main.outputs.revisions!)['Deployment/api-gateway']).toEqual({ before: '1', after: '1' });
   expect(kube.objects('ReplicaSet', 'atlas-test')).toHaveLength(replicaSets);
   expect(main.summary).toContain('(no differences)');
+});
+
+test('release-manifest may be the directory of matrix fragments; they are merged and written to one file', async () => {
+  const fragments = path.join(dir, 'fragments');
+  for (const service of ['api-gateway', 'archive-service']) {
+    const leg = path.join(fragments, `release-manifest-${service}`);
+    fs.mkdirSync(leg, { recursive: true });
+    fs.copyFileSync(
+      releaseManifestFile(dir, '1.0.0', 'a', [service]),
+      path.join(leg, 'release-manifest.json'),
+    );
+  }
+  const { main } = await deploy(kube, dir, {
+    version: '1.0.0',
+    fill: 'a',
+    inputs: { 'release-manifest': fragments },
+  });
+  expect([main.exitCode, main.outputs.result]).toEqual([0, 'unchanged']);
+  const merged = readReleaseManifest(main.outputs['release-manifest']!);
+  expect(merged.services.map((service) => [service.name, service.deploy?.result])).toEqual([
+    ['api-gateway', 'unchanged'],
+    ['archive-service', 'unchanged'],
+  ]);
 });
 
 test('mode diff shows the new digests and applies nothing', async () => {

@@ -32,7 +32,7 @@ import {
 } from '@alt-las/kube';
 import {
   githubContextFromEnv,
-  readReleaseManifest,
+  readReleaseManifestInput,
   writeReleaseManifest,
   type ReleaseManifest,
 } from '@alt-las/release-model';
@@ -63,8 +63,15 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     Object.assign(report, { mode: inputs.mode, dryRun: inputs.dryRun, namespace: inputs.namespace });
-    const releaseManifest = inputs.releaseManifest ? readReleaseManifest(inputs.releaseManifest) : undefined;
+    // A directory holds the fragments of a matrix build; they are merged, and the result written anew.
+    const releaseManifest = inputs.releaseManifest
+      ? readReleaseManifestInput(inputs.releaseManifest)
+      : undefined;
     const workDir = runnerTempDir('alt-las-k8s-deploy');
+    const manifestOut =
+      inputs.releaseManifest && fs.statSync(inputs.releaseManifest).isDirectory()
+        ? path.join(workDir, 'release-manifest.json')
+        : inputs.releaseManifest;
     let kubectlBinary: string | undefined;
     const kubectlPath = async () =>
       (kubectlBinary ??= await resolveKubectl(inputs.kubectlVersion, { logger: actionsLogger }));
@@ -148,9 +155,9 @@ export async function run(): Promise<void> {
         }
       }
     }
-    if (releaseManifest && inputs.releaseManifest) {
+    if (releaseManifest && manifestOut) {
       writeReleaseManifest(
-        inputs.releaseManifest,
+        manifestOut,
         withDeploySections(releaseManifest, {
           result: inputs.dryRun || inputs.mode === 'diff' ? 'planned' : report.result,
           namespace: inputs.namespace,
@@ -159,7 +166,7 @@ export async function run(): Promise<void> {
           at: new Date(),
         }),
       );
-      core.setOutput('release-manifest', inputs.releaseManifest);
+      core.setOutput('release-manifest', manifestOut);
     }
     report.message = redactor.redact(report.message);
     if (!inputs.dryRun && inputs.mode !== 'diff') {
@@ -214,7 +221,9 @@ async function buildPlan(
   });
   core.info(`${plan.objects.length} object(s) in apply order; ${plan.pins.length} image(s) pinned by digest`);
   for (const pin of plan.pins)
-    core.info(`  ${pin.object.replace(/\/[^/]*\//, '/')} ${pin.container}: ${pin.after}`);
+    core.info(
+      `  ${pin.object.replace(/\/[^/]*\//, '/')} ${pin.container}: ${pin.after}${pin.pending ? ' (pinned to its digest once published)' : ''}`,
+    );
   for (const image of plan.unpinnedThirdParty)
     core.warning(`Not pinned by digest (third-party image on a tag): ${image}`);
   return plan;

@@ -49,6 +49,11 @@ export function writeSummary(report: Report, redactor: SecretRedactor, annotatio
         revisions[workload]?.after ?? '-',
       ]),
     );
+    const pending = report.plan.pins.filter((pin) => pin.pending).length;
+    if (pending > 0)
+      summary.paragraph(
+        `${pending} container image(s) of this release are not published yet; a deploy pins each to the digest publish-ghcr pushed.`,
+      );
     if (report.plan.unpinnedThirdParty.length > 0)
       summary
         .paragraph(`Third-party images still on a tag (give their digests in \`images\` to pin them):`)

@@ -9,7 +9,8 @@ export interface ReleasedImage {
   /** The service name, or the repository for images given directly. */
   source: string;
   repository: string;
-  digest: string;
+  /** Undefined only when planning a release that is not built yet: the digest comes at publish time. */
+  digest?: string;
 }
 
 export interface PinnedImage {
@@ -18,6 +19,8 @@ export interface PinnedImage {
   source: string;
   before: string;
   after: string;
+  /** Planned only: the image keeps its tag until publish-ghcr has pushed it and knows the digest. */
+  pending?: boolean;
 }
 
 /** `ghcr.io/o/x`, `localhost:5000/o/x`, `postgres` -> one comparable form (`docker.io/library/postgres`). */
@@ -26,14 +29,17 @@ export function normalizeRepository(reference: string): string {
   return `${parsed.registry}/${parsed.path}`;
 }
 
-/** The digest each released service was pushed with (the build digest only when planning). */
+/**
+ * The digest each released service was pushed with. When planning, the build digest stands in, and a
+ * release planned before anything is built has no digest yet (its pins are reported as pending).
+ */
 export function releasedImagesFromManifest(
   manifest: ReleaseManifest,
   allowUnpublished: boolean,
 ): ReleasedImage[] {
   return manifest.services.map((service) => {
     const digest = service.publish?.digest ?? (allowUnpublished ? service.build?.digest : undefined);
-    if (!digest) {
+    if (!digest && !allowUnpublished) {
       throw new ConfigurationError(
         `input "release-manifest": service "${service.name}" has no pushed digest (publish.digest); publish it before deploying`,
         'release-manifest',
@@ -105,13 +111,14 @@ export function pinImages(objects: SourcedObject[], released: ReleasedImage[]): 
       const match = byRepository.get(normalizeRepository(container.image));
       if (match) {
         used.add(match.repository);
-        const after = withDigest(container.image, match.digest);
+        const after = match.digest ? withDigest(container.image, match.digest) : container.image;
         pins.push({
           object: objectKey(object),
           container: container.name,
           source: match.source,
           before: container.image,
           after,
+          ...(match.digest ? {} : { pending: true }),
         });
         container.image = after;
       } else if (!parseImageReference(container.image).digest) {
