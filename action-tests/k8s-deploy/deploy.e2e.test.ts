@@ -177,6 +177,8 @@ test('upgrading to new digests rolls both workloads out and reports revisions 1 
     'Deployment/archive-service': { before: '1', after: '2' },
   });
   expect(running(kube, 'api-gateway')).toEqual({ template: v2, readyPods: v2 });
+  // What the workflow rolls back to if verification of 1.1.0 fails.
+  expect(main.outputs['previous-version']).toBe('1.0.0');
 });
 
 test.each(Object.entries(FAILURES))(

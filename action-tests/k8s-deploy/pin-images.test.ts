@@ -2,6 +2,7 @@ import {
   annotateWorkloads,
   ANNOTATIONS,
   containersOf,
+  objectKey,
   podTemplate,
   normalizeRepository,
   parseImageLines,
@@ -113,13 +114,21 @@ test('the release manifest gives the pushed digest; an unpublished service is re
   ]);
 });
 
-test('workloads get version, sha and run URL; the pod template only the version', () => {
-  const objects = workloads(['x@' + D1]).map((entry) => entry.object);
-  annotateWorkloads(objects, { version: '1.2.0', gitSha: 'abc', runUrl: 'https://example.test/run/1' });
-  expect(objects[0]!.metadata.annotations).toEqual({
-    [ANNOTATIONS.version]: '1.2.0',
-    [ANNOTATIONS.gitSha]: 'abc',
-    [ANNOTATIONS.runUrl]: 'https://example.test/run/1',
-  });
+test('workloads get version, sha and run URL; only the pod templates this release pins get the version', () => {
+  const objects = workloads(['x@' + D1], ['docker.io/library/postgres:16']).map((entry) => entry.object);
+  annotateWorkloads(
+    objects,
+    { version: '1.2.0', gitSha: 'abc', runUrl: 'https://example.test/run/1' },
+    new Set([objectKey(objects[0]!)]),
+  );
+  for (const object of objects) {
+    expect(object.metadata.annotations).toEqual({
+      [ANNOTATIONS.version]: '1.2.0',
+      [ANNOTATIONS.gitSha]: 'abc',
+      [ANNOTATIONS.runUrl]: 'https://example.test/run/1',
+    });
+  }
   expect(podTemplate(objects[0]!)!.metadata!.annotations).toEqual({ [ANNOTATIONS.version]: '1.2.0' });
+  // A workload this release does not pin (a database) is not restarted by a new release.
+  expect(podTemplate(objects[1]!)!.metadata!.annotations).toBeUndefined();
 });

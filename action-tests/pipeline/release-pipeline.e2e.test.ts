@@ -98,7 +98,9 @@ const secretsSpec = stringify({
 });
 
 /** build -> scan -> publish -> deploy; returns the deploy step's release manifest. */
-async function buildToDeploy(version: string): Promise<{ manifest: ReleaseManifest; runs: ActionRun[] }> {
+async function buildToDeploy(
+  version: string,
+): Promise<{ manifest: ReleaseManifest; runs: ActionRun[]; previousVersion?: string }> {
   const runnerDir = path.join(dir, `runner-${version}`);
   fs.mkdirSync(runnerDir, { recursive: true });
   const step = (name: Parameters<typeof runAction>[0], inputs: Record<string, string>) =>
@@ -145,6 +147,7 @@ async function buildToDeploy(version: string): Promise<{ manifest: ReleaseManife
   return {
     manifest: readReleaseManifest(deploy.outputs['release-manifest']!),
     runs: [build, scan, publish, deploy],
+    previousVersion: deploy.outputs['previous-version'],
   };
 }
 
@@ -263,10 +266,26 @@ test('a tagged release is built, scanned, pushed, deployed and verified; a faile
     expect.arrayContaining([expect.objectContaining({ category: 'health' })]),
   );
 
+  // As the workflow's rollback job does: back to the version deploy-production reported it replaced.
+  expect(first.previousVersion).toBeUndefined();
+  expect(second.previousVersion).toBe('1.0.0');
+  // A new release rolls out the services, not the database or the monitoring stack.
+  const revisions = JSON.parse(second.runs[3]!.outputs.revisions!) as Record<
+    string,
+    { before: string; after: string }
+  >;
+  expect(revisions['Deployment/api-gateway']).toEqual({ before: '1', after: '2' });
+  expect(revisions['Deployment/grafana']).toEqual({ before: '1', after: '1' });
+  expect(revisions['StatefulSet/postgres']!.after).toBe(revisions['StatefulSet/postgres']!.before);
   const rollback = succeeded(
     'k8s-deploy rollback',
     await runAction('k8s-deploy', {
-      inputs: { mode: 'rollback', 'rollback-to': 'v1.0.0', kubeconfig: kube.kubeconfig(), timeout: '5m' },
+      inputs: {
+        mode: 'rollback',
+        'rollback-to': second.previousVersion!,
+        kubeconfig: kube.kubeconfig(),
+        timeout: '5m',
+      },
       env: env('1.0.1'),
     }),
   );

@@ -24,6 +24,7 @@ import {
   renderPlan,
   resolveKubectl,
   rollbackNamespace,
+  stampedVersion,
   serverDiff,
   toManifest,
   withDeploySections,
@@ -136,6 +137,11 @@ export async function run(): Promise<void> {
         );
         report.diff = diff;
         fs.writeFileSync(report.diffPath, report.diff);
+        const previous = live ? stampedVersion(live) : undefined;
+        core.info(
+          `Before this deploy: ${live?.length ?? 0} live object(s), release ${previous ?? 'unknown or mixed'}`,
+        );
+        if (previous) core.setOutput('previous-version', previous);
         if (inputs.mode === 'diff') {
           report.result = 'unchanged';
           report.message =

@@ -1,4 +1,4 @@
-import { isWorkload, podTemplate, type KubeObject } from './kube-object';
+import { isWorkload, objectKey, podTemplate, type KubeObject } from './kube-object';
 
 export const ANNOTATIONS = {
   version: 'alt-las.dev/release-version',
@@ -13,11 +13,17 @@ export interface ReleaseStamp {
 }
 
 /**
- * Stamps workloads with the release they came from. The object gets version, git sha and run URL;
- * the pod template only the version, so re-running the same release starts no rollout while each
- * revision (ReplicaSet) still records which release it belongs to, which `mode: rollback` looks up.
+ * Stamps workloads with the release they came from. Every workload object gets version, git sha and
+ * run URL. The pod template gets the version only where this release pins an image (`released`, by
+ * object key): each such revision then records its release, which `mode: rollback` looks up, while
+ * re-running a release starts no rollout and third-party workloads (databases, monitoring) are not
+ * restarted by every release.
  */
-export function annotateWorkloads(objects: KubeObject[], stamp: ReleaseStamp): void {
+export function annotateWorkloads(
+  objects: KubeObject[],
+  stamp: ReleaseStamp,
+  released: ReadonlySet<string>,
+): void {
   const objectAnnotations: Record<string, string> = {};
   if (stamp.version) objectAnnotations[ANNOTATIONS.version] = stamp.version;
   if (stamp.gitSha) objectAnnotations[ANNOTATIONS.gitSha] = stamp.gitSha;
@@ -25,11 +31,23 @@ export function annotateWorkloads(objects: KubeObject[], stamp: ReleaseStamp): v
   for (const object of objects.filter(isWorkload)) {
     object.metadata.annotations = { ...object.metadata.annotations, ...objectAnnotations };
     const template = podTemplate(object);
-    if (template && stamp.version) {
+    if (template && stamp.version && released.has(objectKey(object))) {
       template.metadata = {
         ...template.metadata,
         annotations: { ...template.metadata?.annotations, [ANNOTATIONS.version]: stamp.version },
       };
     }
   }
+}
+
+/**
+ * The release the live workloads were stamped with, when they all agree: the version a failed
+ * verification returns to. Undefined on a first install or when workloads run different releases.
+ */
+export function stampedVersion(live: KubeObject[]): string | undefined {
+  const versions = new Set(
+    live.filter(isWorkload).map((object) => object.metadata.annotations?.[ANNOTATIONS.version]),
+  );
+  const [only] = [...versions];
+  return versions.size === 1 ? only : undefined;
 }

@@ -44,7 +44,7 @@ export async function preparePlan(options: PlanOptions): Promise<Plan> {
   const validated = orderObjects(validateObjects([...loaded, ...secrets], options.namespace));
   const { pins, unpinnedThirdParty } = pinImages(validated, options.images);
   const objects = validated.map(({ object }) => object);
-  annotateWorkloads(objects, options.stamp);
+  annotateWorkloads(objects, options.stamp, new Set(pins.map((pin) => pin.object)));
   labelManaged(objects);
   return { objects, pins, unpinnedThirdParty };
 }
