@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderVariables } from '@alt-las/manifest-policy';
+import { substituteVariables } from '@alt-las/kube';
 import { makeTempDir } from '../harness/paths';
 import { startKubeApi, type KubeApi } from '../harness/kube-api';
 import {
@@ -57,7 +57,7 @@ test('kubectl applies every document server-side and the pods of every workload 
   ];
   const rendered = files
     .map((file) =>
-      renderVariables(fs.readFileSync(path.join(manifestDirectory, file), 'utf8'), sampleVars, file),
+      substituteVariables(fs.readFileSync(path.join(manifestDirectory, file), 'utf8'), sampleVars, file),
     )
     .join('\n---\n');
   const apply = await kubectl(

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { substituteVariables } from '@alt-las/kube';
 import {
   formatFinding,
   parseManifests,
-  renderVariables,
   validateSchemas,
   variablesIn,
   type ManifestDocument,
@@ -48,8 +48,8 @@ describe('production manifests', () => {
   });
 
   test('an unknown variable is an error that names file and line', () => {
-    expect(() => renderVariables('a: 1\nimage: ${IMAGE_TAG}\n', sampleVars, 'x.yaml')).toThrow(
-      'x.yaml:2: unknown variable ${IMAGE_TAG}; allowed: ACME_EMAIL, API_HOST, IMAGE_OWNER, IMAGE_REGISTRY, MONITORING_HOST, RELEASE_VERSION',
+    expect(() => substituteVariables('a: 1\nimage: ${IMAGE_TAG}\n', sampleVars, 'x.yaml')).toThrow(
+      'x.yaml:2: unknown variable ${IMAGE_TAG}; input "vars" allows ACME_EMAIL, API_HOST, IMAGE_OWNER, IMAGE_REGISTRY, MONITORING_HOST, RELEASE_VERSION',
     );
   });
 

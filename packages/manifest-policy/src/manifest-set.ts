@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigurationError } from '@alt-las/action-kit';
+import { substituteVariables } from '@alt-las/kube';
 
 /** A Kubernetes object as written in a manifest; fields are checked by the schema and the rules. */
 export interface KubeDocument {
@@ -25,26 +26,6 @@ export interface ManifestDocument {
 }
 
 const VARIABLE = /\$\{([^}]*)\}/g;
-
-/**
- * Replaces `${NAME}` with the value from `vars`. Any other `${...}` is an error naming file and line:
- * the deployment substitutes the same way from an allow-list, and an unreplaced variable would reach
- * the cluster verbatim.
- */
-export function renderVariables(text: string, vars: Record<string, string>, file: string): string {
-  return text
-    .split('\n')
-    .map((line, index) =>
-      line.replace(VARIABLE, (whole, name: string) => {
-        if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name]!;
-        throw new ConfigurationError(
-          `${file}:${index + 1}: unknown variable ${whole}; allowed: ${Object.keys(vars).sort().join(', ')}`,
-          file,
-        );
-      }),
-    )
-    .join('\n');
-}
 
 /** The `${NAME}` variables a text uses, in order of first use. */
 export function variablesIn(text: string): string[] {
@@ -75,7 +56,7 @@ export function loadManifestDirectory(directory: string, vars: Record<string, st
     .sort()
     .flatMap((name) => {
       const text = fs.readFileSync(path.join(directory, name), 'utf8');
-      return parseManifests(name, renderVariables(text, vars, name));
+      return parseManifests(name, substituteVariables(text, vars, name));
     });
 }
 
