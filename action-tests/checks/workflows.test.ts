@@ -88,6 +88,15 @@ describe('production-ci-cd', () => {
     expect(needs(jobs.rollback!)).toEqual(['prepare', 'deploy-production', 'verify']);
     expect(jobs.rollback!.if).toContain("needs.verify.result == 'failure'");
     expect(jobs.rollback!.if).toContain("inputs.operation == 'rollback'");
+    // After a failed verification, back to the release the deploy replaced.
+    const rollback = jobs.rollback!.steps.find((s) => s.uses === './actions/k8s-deploy')!;
+    expect(rollback.with).toMatchObject({ mode: 'rollback' });
+    expect(String(rollback.with!['rollback-to'])).toContain(
+      'needs.deploy-production.outputs.previous-version',
+    );
+    expect(jobs['deploy-production']!.outputs!['previous-version']).toBe(
+      '${{ steps.deploy.outputs.previous-version }}',
+    );
   });
 
   test('each matrix leg builds, scans, uploads SARIF, publishes and keeps its manifest fragment, in that order', () => {
