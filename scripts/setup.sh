@@ -16,7 +16,7 @@ if [ -n "$missing" ]; then
   echo "Installing Debian packages:$missing"
   $sudo apt-get update -qq
   # shellcheck disable=SC2086
-  $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  $sudo apt-get install -y -qq $missing >/dev/null
 fi
 
 npm ci --no-audit --no-fund
