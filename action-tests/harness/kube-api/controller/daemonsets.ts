@@ -1,23 +1,24 @@
 import { RESOURCE_TYPES } from '../resources';
 import type { ObjectStore } from '../store';
-import type { KubeObject, Scenario, ScenarioChooser } from '../types';
-import { imagesOf } from './names';
+import type { KubeObject, ScenarioChooser } from '../types';
 import { isPodReady } from './pod-status';
 import type { PodSimulator } from './pods';
-import { currentRevision } from './revisions';
+import { currentRevision, RolloutScenarios } from './revisions';
 
 const DAEMON_SET = RESOURCE_TYPES.find((t) => t.kind === 'DaemonSet')!;
 const REVISION_LABEL = 'controller-revision-hash';
 
 /** The DaemonSet controller on the stand-in's single node: one pod, replaced when the template changes. */
 export class DaemonSetController {
-  private readonly scenarios = new Map<string, Scenario>();
+  private readonly scenarios: RolloutScenarios;
 
   constructor(
     private readonly store: ObjectStore,
     private readonly pods: PodSimulator,
-    private readonly chooseScenario: ScenarioChooser,
-  ) {}
+    chooseScenario: ScenarioChooser,
+  ) {
+    this.scenarios = new RolloutScenarios(chooseScenario);
+  }
 
   reconcileAll(): void {
     for (const set of this.store.list(DAEMON_SET)) this.reconcile(set);
@@ -26,17 +27,7 @@ export class DaemonSetController {
   reconcile(set: KubeObject): void {
     const controllerRevision = currentRevision(this.store, set);
     const revision = controllerRevision.metadata.name as string;
-    const rollout = `${revision}#${controllerRevision.revision}`;
-    if (!this.scenarios.has(rollout))
-      this.scenarios.set(
-        rollout,
-        this.chooseScenario({
-          kind: 'DaemonSet',
-          namespace: set.metadata.namespace,
-          name: set.metadata.name,
-          images: imagesOf(set.spec.template),
-        }),
-      );
+    const scenario = this.scenarios.of('DaemonSet', set, controllerRevision);
     let pods = this.pods.ownedBy(set).map((pod) => this.pods.advance(pod));
     for (const pod of pods.filter((p) => p.metadata.labels?.[REVISION_LABEL] !== revision))
       this.pods.delete(pod);
@@ -48,7 +39,7 @@ export class DaemonSetController {
           structuredClone(set.spec.template),
           undefined,
           { [REVISION_LABEL]: revision },
-          this.scenarios.get(rollout)!,
+          scenario,
         ),
       ];
     const ready = pods.filter(isPodReady).length;

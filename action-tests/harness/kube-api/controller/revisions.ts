@@ -1,7 +1,7 @@
 import { RESOURCE_TYPES } from '../resources';
 import type { ObjectStore } from '../store';
-import type { KubeObject } from '../types';
-import { isOwnedBy, ownerReference, stableJson, templateHash } from './names';
+import type { KubeObject, Scenario, ScenarioChooser } from '../types';
+import { imagesOf, isOwnedBy, ownerReference, stableJson, templateHash } from './names';
 
 const CONTROLLER_REVISION = RESOURCE_TYPES.find((t) => t.kind === 'ControllerRevision')!;
 
@@ -48,4 +48,29 @@ function pruneRevisions(store: ObjectStore, owner: KubeObject, current: KubeObje
   const old = revisionsOf(store, owner).filter((revision) => revision.metadata.uid !== current.metadata.uid);
   for (const revision of old.slice(0, Math.max(0, old.length - limit)))
     store.delete(CONTROLLER_REVISION, revision.metadata.namespace, revision.metadata.name);
+}
+
+/**
+ * One scenario per rollout of a revisioned workload (StatefulSet, DaemonSet): the revision's name and
+ * number identify it, so a revision that becomes current again (a rollback) draws a new one.
+ */
+export class RolloutScenarios {
+  private readonly chosen = new Map<string, Scenario>();
+
+  constructor(private readonly choose: ScenarioChooser) {}
+
+  of(kind: string, set: KubeObject, revision: KubeObject): Scenario {
+    const rollout = `${revision.metadata.name as string}#${revision.revision}`;
+    let scenario = this.chosen.get(rollout);
+    if (!scenario) {
+      scenario = this.choose({
+        kind,
+        namespace: set.metadata.namespace,
+        name: set.metadata.name,
+        images: imagesOf(set.spec.template),
+      });
+      this.chosen.set(rollout, scenario);
+    }
+    return scenario;
+  }
 }

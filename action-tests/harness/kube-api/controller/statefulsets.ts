@@ -2,10 +2,9 @@ import { RESOURCE_TYPES } from '../resources';
 import type { ObjectStore } from '../store';
 import type { KubeObject, Scenario, ScenarioChooser } from '../types';
 import { recordEvent } from './events';
-import { imagesOf } from './names';
 import { isPodReady } from './pod-status';
 import type { PodSimulator } from './pods';
-import { currentRevision } from './revisions';
+import { currentRevision, RolloutScenarios } from './revisions';
 
 const STATEFUL_SET = RESOURCE_TYPES.find((t) => t.kind === 'StatefulSet')!;
 const PVC = RESOURCE_TYPES.find((t) => t.kind === 'PersistentVolumeClaim')!;
@@ -21,13 +20,15 @@ const ordinalOf = (pod: KubeObject, set: KubeObject) =>
  * after the template is reverted until that pod is deleted (with Parallel pod management it is not).
  */
 export class StatefulSetController {
-  private readonly scenarios = new Map<string, Scenario>();
+  private readonly scenarios: RolloutScenarios;
 
   constructor(
     private readonly store: ObjectStore,
     private readonly pods: PodSimulator,
-    private readonly chooseScenario: ScenarioChooser,
-  ) {}
+    chooseScenario: ScenarioChooser,
+  ) {
+    this.scenarios = new RolloutScenarios(chooseScenario);
+  }
 
   reconcileAll(): void {
     for (const set of this.store.list(STATEFUL_SET)) this.reconcile(set);
@@ -36,18 +37,7 @@ export class StatefulSetController {
   reconcile(set: KubeObject): void {
     const revision = currentRevision(this.store, set);
     const updateRevision = revision.metadata.name as string;
-    // A scenario per rollout: a revision that becomes current again (a rollback) draws a new one.
-    const rollout = `${updateRevision}#${revision.revision}`;
-    if (!this.scenarios.has(rollout))
-      this.scenarios.set(
-        rollout,
-        this.chooseScenario({
-          kind: 'StatefulSet',
-          namespace: set.metadata.namespace,
-          name: set.metadata.name,
-          images: imagesOf(set.spec.template),
-        }),
-      );
+    const scenario = this.scenarios.of('StatefulSet', set, revision);
     const desired = set.spec.replicas ?? 1;
     const monotonic = set.spec.podManagementPolicy !== 'Parallel';
     let pods = this.pods
@@ -61,7 +51,7 @@ export class StatefulSetController {
       for (let ordinal = 0; ordinal < desired; ordinal++) {
         const pod = pods.find((p) => ordinalOf(p, set) === ordinal);
         if (!pod) {
-          this.createPod(set, ordinal, updateRevision, this.scenarios.get(rollout)!);
+          this.createPod(set, ordinal, updateRevision, scenario);
           return;
         }
         if (monotonic && !isPodReady(pod)) return;
