@@ -24,9 +24,6 @@ class FakeBuilder implements ImageBuilder {
       reportDigest?: string;
     } = {},
   ) {}
-  async describe() {
-    return 'fake 1.0';
-  }
   async buildStage() {
     this.stages++;
     return this.behaviour.stage ?? { ok: true, output: 'stage ok' };

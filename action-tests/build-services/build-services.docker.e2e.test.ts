@@ -52,7 +52,6 @@ test('auto picks docker when the engine answers and builds each service to an OC
   expect(commands.map((args) => args.slice(0, 2).join(' '))).toEqual([
     'version --format',
     'buildx version',
-    'buildx version',
     'buildx inspect',
     'buildx create',
     'buildx build',
@@ -60,9 +59,9 @@ test('auto picks docker when the engine answers and builds each service to an OC
     'buildx build',
     'buildx rm',
   ]);
-  const builderName = commands[4]![3]!;
+  const builderName = commands[3]![3]!;
   expect(builderName).toMatch(/^alt-las-build-\d+-[a-z0-9]+$/);
-  expect(commands[4]).toEqual(['buildx', 'create', '--name', builderName, '--driver', 'docker-container']);
+  expect(commands[3]).toEqual(['buildx', 'create', '--name', builderName, '--driver', 'docker-container']);
   // The builder this run created is the one it builds with and removes.
   expect(commands.at(-1)).toEqual(['buildx', 'rm', builderName]);
   const [archiveBuild, stageBuild, segmentationBuild] = builds as [string[], string[], string[]];

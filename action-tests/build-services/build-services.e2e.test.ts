@@ -84,6 +84,15 @@ test('skopeo reads each archive with the digest, layers and labels the manifest 
     const created = Date.parse(image.Labels['org.opencontainers.image.created']!);
     expect(Math.abs(created - Date.now())).toBeLessThan(10 * 60_000);
     expect(fs.statSync(service.build!.archive).size).toBeLessThan(5 * 1024 * 1024);
+    // Layers are gzip-compressed, as registries and pulls expect (buildah's own default is plain tar).
+    const raw = JSON.parse(
+      execFileSync('skopeo', ['inspect', '--raw', `oci-archive:${service.build!.archive}`], {
+        encoding: 'utf8',
+      }),
+    ) as { layers: { mediaType: string }[] };
+    expect(raw.layers.map((layer) => layer.mediaType)).toEqual(
+      image.Layers.map(() => 'application/vnd.oci.image.layer.v1.tar+gzip'),
+    );
   }
 });
 

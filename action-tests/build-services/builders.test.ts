@@ -34,15 +34,16 @@ function recorder(answers: Record<string, ExecResult | Error> = {}) {
 }
 
 describe('BuildahBuilder', () => {
-  test('builds in a storage root of its own per service and pushes to an oci-archive', async () => {
+  test('builds in a storage root of its own per service, committing to an oci-archive in one bud', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'buildah-storage-'));
     const { calls, run } = recorder();
-    const builder = new BuildahBuilder('/tmp/run/buildah');
+    const builder = new BuildahBuilder(root);
     const outcome = await builder.buildImage(
       {
         ...spec,
         tag: 'ghcr.io/o/api:1.0.0',
         refName: '1.0.0',
-        labels: { 'x.y': 'z' },
+        labels: { 'x.y': 'z', 'a.b': 'say "hi" to $USER\\' },
         archive: '/out/api.oci.tar',
       },
       run,
@@ -50,9 +51,9 @@ describe('BuildahBuilder', () => {
     expect(outcome.ok).toBe(true);
     const storage = [
       '--root',
-      '/tmp/run/buildah/api/storage',
+      `${root}/api/storage`,
       '--runroot',
-      '/tmp/run/buildah/api/run',
+      `${root}/api/run`,
       '--storage-driver',
       'vfs',
     ];
@@ -72,17 +73,32 @@ describe('BuildahBuilder', () => {
         'B=2',
         '--build-context',
         'busybox=/stage',
-        '--label',
-        'x.y=z',
+        '--file',
+        `${root}/api/labels.Dockerfile`,
+        '--disable-compression=false',
         '--tag',
-        'ghcr.io/o/api:1.0.0',
+        'oci-archive:/out/api.oci.tar:1.0.0',
         '/src/api',
       ],
-      ['buildah', ...storage, 'push', 'ghcr.io/o/api:1.0.0', 'oci-archive:/out/api.oci.tar:1.0.0'],
     ]);
+    // One LABEL step for all labels, quoted so that no value is expanded or cut.
+    expect(fs.readFileSync(`${root}/api/labels.Dockerfile`, 'utf8')).toBe(
+      'LABEL "a.b"="say \\"hi\\" to \\$USER\\\\" "x.y"="z"\n',
+    );
+    await builder.cleanup(run);
   });
 
-  test('does not push when bud fails', async () => {
+  test('without labels there is no second Dockerfile', async () => {
+    const { calls, run } = recorder();
+    await new BuildahBuilder('/r').buildImage(
+      { ...spec, tag: 't:1', refName: '1', labels: {}, archive: '/a' },
+      run,
+    );
+    expect(calls[0]).not.toContain('/r/api/labels.Dockerfile');
+    expect(calls[0]!.filter((word) => word === '--file')).toHaveLength(1);
+  });
+
+  test('a failed bud is reported with its output', async () => {
     const { calls, run } = recorder({ buildah: { exitCode: 125, stdout: '', stderr: 'Error: boom' } });
     const outcome = await new BuildahBuilder('/r').buildImage(
       { ...spec, tag: 't:1', refName: '1', labels: {}, archive: '/a' },
@@ -210,12 +226,27 @@ describe('selectBuilder', () => {
 
   test('auto takes docker when its engine answers', async () => {
     const { run } = recorder();
-    expect((await selectBuilder('auto', { exec: run, workDir: '/w' })).name).toBe('docker');
+    expect((await selectBuilder('auto', { exec: run, workDir: '/w' })).builder.name).toBe('docker');
   });
 
   test('auto falls back to buildah when the docker CLI has no engine', async () => {
     const { run } = recorder({ 'docker version': daemonDown });
-    expect((await selectBuilder('auto', { exec: run, workDir: '/w' })).name).toBe('buildah');
+    expect((await selectBuilder('auto', { exec: run, workDir: '/w' })).builder.name).toBe('buildah');
+  });
+
+  test('the version the selection probed is the one reported, asked once', async () => {
+    const { calls, run } = recorder({
+      'docker version': daemonDown,
+      'buildah --version': ok('buildah version 1.28.2 (image-spec 1.1.0-rc2, runtime-spec 1.0.2-dev)\n'),
+    });
+    const selected = await selectBuilder('auto', { exec: run, workDir: '/w' });
+    expect(selected.version).toBe('buildah version 1.28.2 (image-spec 1.1.0-rc2, runtime-spec 1.0.2-dev)');
+    expect(calls.filter((call) => call[0] === 'buildah')).toHaveLength(1);
+    const docker = await selectBuilder('docker', {
+      exec: recorder({ 'docker buildx version': ok('github.com/docker/buildx v0.19.3 48d6a39\n') }).run,
+      workDir: '/w',
+    });
+    expect(docker.version).toBe('github.com/docker/buildx v0.19.3 48d6a39');
   });
 
   test('auto with neither installed is a configuration error naming both', async () => {

@@ -137,10 +137,13 @@ export async function startFromImage(
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
     child.kill('SIGTERM');
-    const timer = new Promise<{ code: null; signal: string }>((resolve) =>
-      setTimeout(() => resolve({ code: null, signal: 'still running' }), timeoutMs),
-    );
-    const result = await Promise.race([exited, timer]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<{ code: null; signal: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ code: null, signal: 'still running' }), timeoutMs);
+    });
+    const result = await Promise.race([exited, timedOut]);
+    // A pending timer would keep the test process alive after the service has gone.
+    clearTimeout(timer);
     return { ...result, ms: Date.now() - started };
   };
   return { port, url, output: () => output, terminate, stop };

@@ -46,16 +46,13 @@ export async function run(): Promise<void> {
     const workDir = fs.mkdtempSync(
       path.join(process.env.RUNNER_TEMP || inputs.outputDir, 'alt-las-build-work-'),
     );
-    const builder = await core.group('Select the image builder', async () => {
-      const chosen = await selectBuilder(inputs.builder, { exec: actionsExecRunner, workDir });
-      const version = await chosen.describe((command, args) =>
-        actionsExecRunner(command, args, { silent: true }),
-      );
-      core.info(`Building with ${version}`);
-      return { chosen, version };
+    const { builder, version } = await core.group('Select the image builder', async () => {
+      const selected = await selectBuilder(inputs.builder, { exec: actionsExecRunner, workDir });
+      core.info(`Building with ${selected.version}`);
+      return selected;
     });
     cleanup = async () => {
-      await builder.chosen.cleanup((command, args) => actionsExecRunner(command, args, { silent: true }));
+      await builder.cleanup((command, args) => actionsExecRunner(command, args, { silent: true }));
       fs.rmSync(workDir, { recursive: true, force: true });
     };
 
@@ -63,8 +60,8 @@ export async function run(): Promise<void> {
     const outcomes = await runWithLimit(plans, inputs.parallel, async (plan) => {
       core.info(`${plan.name}: started`);
       const result = await buildService(plan, {
-        builder: builder.chosen,
-        builderVersion: builder.version,
+        builder,
+        builderVersion: version,
         exec: actionsExecRunner,
         clock: systemClock,
         runTests: inputs.runTests,

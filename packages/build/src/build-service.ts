@@ -52,7 +52,7 @@ export interface ServiceBuild {
 
 export interface BuildServiceDeps {
   builder: ImageBuilder;
-  /** `describe()` of the builder, for the cache key. */
+  /** The builder's name and version (`SelectedBuilder.version`): another version may build differently. */
   builderVersion: string;
   exec: Exec;
   clock: Clock;

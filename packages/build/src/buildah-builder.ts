@@ -9,9 +9,19 @@ import {
   type ImageSpec,
 } from './builder';
 
+/** A Dockerfile string literal: inside double quotes only backslash, `"` and `$` are special. */
+const quoted = (text: string) => `"${text.replace(/[\\"$]/g, '\\$&')}"`;
+
+/** `LABEL "k"="v" ...` for every label, in a stable order; empty when there are none. */
+export function labelInstruction(labels: Record<string, string>): string {
+  const keys = Object.keys(labels).sort();
+  if (keys.length === 0) return '';
+  return `LABEL ${keys.map((key) => `${quoted(key)}=${quoted(labels[key]!)}`).join(' ')}\n`;
+}
+
 /**
  * buildah without a daemon: `bud` into a storage root private to this run (vfs driver, chroot
- * isolation, so it works as root in a container and needs no overlay support), then `push` to an
+ * isolation, so it works as root in a container and needs no overlay support), committing to an
  * `oci-archive:`. Each service gets its own storage directory so parallel builds never wait on
  * one another's storage lock; a service's storage is removed as soon as it is done.
  */
@@ -51,32 +61,33 @@ export class BuildahBuilder implements ImageBuilder {
     ];
   }
 
-  async describe(run: CommandRunner): Promise<string> {
-    const result = await run(this.program, ['--version']);
-    return result.stdout.trim() || 'buildah';
-  }
-
   async buildStage(spec: BuildSpec & { target: string }, run: CommandRunner) {
     const result = await run(this.program, [...this.budArgs(spec), spec.context]);
     return { ok: result.exitCode === 0, output: outputOf([result]) };
   }
 
+  /**
+   * One `bud` that commits straight to the `oci-archive:` (no local image, no separate push). The
+   * labels come as one LABEL instruction in a second Dockerfile, which buildah appends to the last
+   * stage: `--label` adds a build step per label, and every step costs buildah a process.
+   */
   async buildImage(spec: ImageSpec, run: CommandRunner) {
+    const labels = labelInstruction(spec.labels);
+    const labelsFile = path.join(this.storageRoot, spec.service, 'labels.Dockerfile');
+    if (labels !== '') {
+      fs.mkdirSync(path.dirname(labelsFile), { recursive: true });
+      fs.writeFileSync(labelsFile, labels);
+    }
     const bud = await run(this.program, [
       ...this.budArgs(spec),
-      ...pairs('--label', spec.labels),
+      ...(labels !== '' ? ['--file', labelsFile] : []),
+      // buildah leaves layers uncompressed by default; registries and pulls expect gzip.
+      '--disable-compression=false',
       '--tag',
-      spec.tag,
+      `oci-archive:${spec.archive}:${spec.refName}`,
       spec.context,
     ]);
-    if (bud.exitCode !== 0) return { ok: false, output: outputOf([bud]) };
-    const push = await run(this.program, [
-      ...this.global(spec.service),
-      'push',
-      spec.tag,
-      `oci-archive:${spec.archive}:${spec.refName}`,
-    ]);
-    return { ok: push.exitCode === 0, output: outputOf([bud, push]) };
+    return { ok: bud.exitCode === 0, output: outputOf([bud]) };
   }
 
   async releaseService(service: string, run: CommandRunner): Promise<void> {

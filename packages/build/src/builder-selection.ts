@@ -12,16 +12,27 @@ export interface BuilderEnvironment {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Undefined when the command runs cleanly, else the first line of what went wrong. */
-async function problemRunning(exec: Exec, command: string, args: string[]): Promise<string | undefined> {
+/** What the command printed when it ran cleanly, else the first line of what went wrong. */
+async function probe(
+  exec: Exec,
+  command: string,
+  args: string[],
+): Promise<{ stdout: string; problem?: undefined } | { problem: string }> {
   try {
     const result = await exec(command, args, { silent: true, timeoutMs: 30_000 });
-    if (result.exitCode === 0) return undefined;
-    return (result.stderr || result.stdout).trim().split('\n')[0] || `${command} exited ${result.exitCode}`;
+    if (result.exitCode === 0) return { stdout: result.stdout.trim() };
+    const problem = (result.stderr || result.stdout).trim().split('\n')[0];
+    return { problem: problem || `${command} exited ${result.exitCode}` };
   } catch (error) {
     // A missing program is an exec error, not an exit code.
-    return (error as Error).message;
+    return { problem: (error as Error).message };
   }
+}
+
+/** The builder, and its name and version as it reports them: part of every build's cache key. */
+export interface SelectedBuilder {
+  builder: ImageBuilder;
+  version: string;
 }
 
 /**
@@ -32,39 +43,48 @@ async function problemRunning(exec: Exec, command: string, args: string[]): Prom
 export async function selectBuilder(
   choice: BuilderChoice,
   environment: BuilderEnvironment,
-): Promise<ImageBuilder> {
+): Promise<SelectedBuilder> {
   const { exec, workDir } = environment;
-  const dockerProblem = async () =>
-    (await problemRunning(exec, 'docker', ['version', '--format', '{{.Server.Version}}'])) ??
-    (await problemRunning(exec, 'docker', ['buildx', 'version']));
-  const buildahProblem = () => problemRunning(exec, 'buildah', ['--version']);
-  const docker = () => new DockerBuilder({ workDir, env: environment.env });
-  const buildah = () => new BuildahBuilder(`${workDir}/buildah`);
+  const docker = async () => {
+    const engine = await probe(exec, 'docker', ['version', '--format', '{{.Server.Version}}']);
+    if (engine.problem !== undefined) return engine;
+    const buildx = await probe(exec, 'docker', ['buildx', 'version']);
+    if (buildx.problem !== undefined) return buildx;
+    return {
+      builder: new DockerBuilder({ workDir, env: environment.env }),
+      version: buildx.stdout || 'docker buildx',
+    };
+  };
+  const buildah = async () => {
+    const found = await probe(exec, 'buildah', ['--version']);
+    if (found.problem !== undefined) return found;
+    return { builder: new BuildahBuilder(`${workDir}/buildah`), version: found.stdout || 'buildah' };
+  };
 
   if (choice === 'docker') {
-    const problem = await dockerProblem();
-    if (problem !== undefined)
+    const selected = await docker();
+    if ('problem' in selected)
       throw new ConfigurationError(
-        `input "builder": docker was chosen, but docker buildx with a running engine is not available (${problem})`,
+        `input "builder": docker was chosen, but docker buildx with a running engine is not available (${selected.problem})`,
         'builder',
       );
-    return docker();
+    return selected;
   }
   if (choice === 'buildah') {
-    const problem = await buildahProblem();
-    if (problem !== undefined)
+    const selected = await buildah();
+    if ('problem' in selected)
       throw new ConfigurationError(
-        `input "builder": buildah was chosen, but it is not installed or does not run (${problem})`,
+        `input "builder": buildah was chosen, but it is not installed or does not run (${selected.problem})`,
         'builder',
       );
-    return buildah();
+    return selected;
   }
-  const fromDocker = await dockerProblem();
-  if (fromDocker === undefined) return docker();
-  const fromBuildah = await buildahProblem();
-  if (fromBuildah === undefined) return buildah();
+  const fromDocker = await docker();
+  if (!('problem' in fromDocker)) return fromDocker;
+  const fromBuildah = await buildah();
+  if (!('problem' in fromBuildah)) return fromBuildah;
   throw new ConfigurationError(
-    `input "builder": no image builder is installed; auto needs docker buildx with a running engine (${fromDocker}) or buildah (${fromBuildah})`,
+    `input "builder": no image builder is installed; auto needs docker buildx with a running engine (${fromDocker.problem}) or buildah (${fromBuildah.problem})`,
     'builder',
   );
 }

@@ -37,8 +37,6 @@ export type CommandRunner = (command: string, args: string[]) => Promise<ExecRes
 /** An image builder (buildah or docker buildx) behind one interface, so services build the same way. */
 export interface ImageBuilder {
   readonly name: 'buildah' | 'docker';
-  /** Builder name and version; part of the cache key, since another version may build differently. */
-  describe(run: CommandRunner): Promise<string>;
   /** Builds a stage without keeping an image: the service's Dockerfile test stage. */
   buildStage(spec: BuildSpec & { target: string }, run: CommandRunner): Promise<BuildOutcome>;
   /** Builds the image and writes it as an OCI archive to `spec.archive`. */

@@ -114,11 +114,6 @@ export class DockerBuilder implements ImageBuilder {
     ];
   }
 
-  async describe(run: CommandRunner): Promise<string> {
-    const result = await run(this.program, ['buildx', 'version']);
-    return result.stdout.trim() || 'docker buildx';
-  }
-
   async buildStage(spec: BuildSpec & { target: string }, run: CommandRunner) {
     const builder = await this.ensureBuilder(run);
     const result = await run(this.program, [
