@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { actionsExecRunner } from '@alt-las/action-kit';
-import { BuildahBuilder, planServices, runWithLimit, type CommandRunner } from '@alt-las/build';
+import { BuildahBuilder, buildSpecOf, planServices, runWithLimit, type CommandRunner } from '@alt-las/build';
 import { loadServicesFile, nameRelease } from '@alt-las/release-model';
 import { makeTempDir, repoRoot, runAction } from '../action-tests/harness';
 import { stageBusybox } from '../action-tests/build-services/example-services';
@@ -45,13 +45,7 @@ async function buildahAlone(dir: string, busybox: string, parallel: number): Pro
   const builder = new BuildahBuilder(path.join(work, 'storage'));
   const started = Date.now();
   const outcomes = await runWithLimit(plans, parallel, async (plan) => {
-    const spec = {
-      service: plan.name,
-      context: plan.context,
-      dockerfile: plan.dockerfile.file,
-      buildArgs: plan.buildArgs,
-      buildContexts: plan.buildContexts,
-    };
+    const spec = buildSpecOf(plan);
     if (plan.test?.stage) await builder.buildStage({ ...spec, target: plan.test.stage }, silently);
     await builder.buildImage({ ...plan, ...spec }, silently);
     await builder.releaseService(plan.name, silently);

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { ConfigurationError, environmentInputs, InputReader, type InputSource } from '@alt-las/action-kit';
-import { validateSecretsSpec, type SecretsSpec } from '@alt-las/kube';
+import { validateSecretsSpec, type DeployOptions, type SecretsSpec } from '@alt-las/kube';
 
 export type DeployMode = 'deploy' | 'diff' | 'rollback';
 
-export interface K8sDeployInputs {
+export interface K8sDeployInputs extends DeployOptions {
   workspace: string;
   manifests: string[];
   namespace: string;
@@ -13,13 +13,6 @@ export interface K8sDeployInputs {
   kubeconfig: string;
   context: string;
   kubectlVersion: string;
-  serverSide: boolean;
-  fieldManager: string;
-  forceConflicts: boolean;
-  prune: boolean;
-  wait: boolean;
-  timeoutMs: number;
-  rollbackOnFailure: boolean;
   vars: Record<string, string>;
   secrets: SecretsSpec;
   mode: DeployMode;

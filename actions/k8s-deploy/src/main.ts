@@ -123,15 +123,10 @@ export async function run(): Promise<void> {
         report.message = `dry run: ${plan.objects.length} object(s) rendered and pinned; nothing was applied`;
       } else {
         const kubectl = await core.group('Connect to the cluster', connect);
-        const options = {
-          serverSide: inputs.serverSide,
-          fieldManager: inputs.fieldManager,
-          forceConflicts: inputs.forceConflicts,
-        };
         // The diff and the record of what runs now are independent reads; doing them together saves a round trip.
         const [diff, live] = await core.group('Server-side diff', () =>
           Promise.all([
-            serverDiff(plan.objects, options, { kubectl, redactor }),
+            serverDiff(plan.objects, inputs, { kubectl, redactor }),
             inputs.mode === 'deploy' ? kubectl.getLive<KubeObject>(toManifest(plan.objects)) : undefined,
           ]),
         );
@@ -152,7 +147,7 @@ export async function run(): Promise<void> {
           const outcome = await core.group('Apply and wait', () =>
             deployPlan(
               plan.objects,
-              { ...inputs, ...options },
+              inputs,
               { kubectl, watcher: kubectlWatcher(kubectl), logger: actionsLogger, redactor },
               live,
             ),
@@ -249,12 +244,7 @@ async function optionalServerDiff(
   }
   try {
     const kubectl = await core.group('Connect to the cluster (optional in a dry run)', connect);
-    const options = {
-      serverSide: inputs.serverSide,
-      fieldManager: inputs.fieldManager,
-      forceConflicts: inputs.forceConflicts,
-    };
-    report.diff = await serverDiff(plan.objects, options, { kubectl, redactor });
+    report.diff = await serverDiff(plan.objects, inputs, { kubectl, redactor });
     return report.diff;
   } catch (error) {
     if (error instanceof ConfigurationError && error.subject !== 'kubectl-version') throw error;

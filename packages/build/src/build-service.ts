@@ -61,6 +61,17 @@ export interface BuildServiceDeps {
   now?: () => Date;
 }
 
+/** What the builder needs of a plan for the test stage and the image alike. */
+export function buildSpecOf(plan: ServicePlan): BuildSpec {
+  return {
+    service: plan.name,
+    context: plan.context,
+    dockerfile: plan.dockerfile.file,
+    buildArgs: plan.buildArgs,
+    buildContexts: plan.buildContexts,
+  };
+}
+
 /** The command line as logged: build-arg values stay out of the log, they may be tokens. */
 function shown(command: string, args: string[]): string {
   return [
@@ -98,13 +109,7 @@ export async function buildService(plan: ServicePlan, deps: BuildServiceDeps): P
     }
     return { name: plan.name, ...partial, log, durationMs: deps.clock.now() - started };
   };
-  const spec: BuildSpec = {
-    service: plan.name,
-    context: plan.context,
-    dockerfile: plan.dockerfile.file,
-    buildArgs: plan.buildArgs,
-    buildContexts: plan.buildContexts,
-  };
+  const spec = buildSpecOf(plan);
 
   try {
     const key = buildKey({

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { ANNOTATIONS } from './annotate';
 import { diagnoseFailures, type Diagnosis } from './diagnose';
 import { isWorkload, kubectlName, objectKey, type KubeObject } from './kube-object';
-import type { Kubectl } from './kubectl';
+import type { ApplyOptions, Kubectl } from './kubectl';
 import { redactSecretDiff } from './plan';
 import { pruneObjects } from './prune';
 import { applyableCopy, recordWorkloads, restoreWorkloads, revisionOf } from './rollback';
@@ -12,10 +12,7 @@ import type { Watcher } from './watch';
 
 export type DeployResult = 'deployed' | 'unchanged' | 'rolled-back' | 'failed';
 
-export interface DeployOptions {
-  serverSide: boolean;
-  fieldManager: string;
-  forceConflicts: boolean;
+export interface DeployOptions extends ApplyOptions {
   prune: boolean;
   wait: boolean;
   timeoutMs: number;
@@ -57,7 +54,7 @@ const display = (key: string) => key.replace(/\/[^/]*\//, '/');
  */
 export async function serverDiff(
   objects: KubeObject[],
-  options: Pick<DeployOptions, 'serverSide' | 'fieldManager' | 'forceConflicts'>,
+  options: ApplyOptions,
   deps: Pick<DeployDeps, 'kubectl' | 'redactor'>,
 ): Promise<string> {
   const namespaces = [

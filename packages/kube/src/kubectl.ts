@@ -17,6 +17,13 @@ export class ApplyConflictError extends Error {
   override readonly name = 'ApplyConflictError';
 }
 
+/** How `kubectl apply` and `kubectl diff` send objects: server-side with a field manager, or client-side. */
+export interface ApplyOptions {
+  serverSide: boolean;
+  fieldManager: string;
+  forceConflicts: boolean;
+}
+
 export class KubectlError extends Error {
   override readonly name = 'KubectlError';
   constructor(
@@ -138,10 +145,7 @@ export class Kubectl {
   }
 
   /** `kubectl diff`; exit 1 only means "there are differences". */
-  async diff(
-    manifest: string,
-    options: { serverSide: boolean; fieldManager: string; forceConflicts: boolean },
-  ): Promise<string> {
+  async diff(manifest: string, options: ApplyOptions): Promise<string> {
     const args = ['diff', '-f', '-'];
     if (options.serverSide) {
       args.push('--server-side', `--field-manager=${options.fieldManager}`);
@@ -152,10 +156,7 @@ export class Kubectl {
   }
 
   /** Applies a manifest stream and returns the objects as the server stored them (one request per object, no re-read). */
-  async apply(
-    manifest: string,
-    options: { serverSide: boolean; fieldManager: string; forceConflicts: boolean },
-  ): Promise<KubeObject[]> {
+  async apply(manifest: string, options: ApplyOptions): Promise<KubeObject[]> {
     const args = ['apply', '-f', '-', `--field-manager=${options.fieldManager}`, '-o', 'json'];
     if (options.serverSide) {
       args.push('--server-side');
